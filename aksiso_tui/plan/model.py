@@ -27,7 +27,8 @@ class Area(StrEnum):
 
 class Operation(StrEnum):
     ENSURE = "ensure"
-    """Idempotent create-or-update of `resource_id` with `body` (GET, compare, PUT/PATCH if needed)."""
+    """Idempotent create-or-update of `resource_id` with `body` (GET, compare, PUT/PATCH if
+    needed)."""
     ACTION = "action"
     """A POST action or a partial update of an existing resource (register, update, reimage)."""
     READ = "read"

@@ -1,0 +1,219 @@
+"""Long-running operations and the emulator's clock.
+
+Azure answers slow writes with an *operation status* resource the client polls. The emulator keeps
+one :class:`Operation` per such write; its outcome is decided up front (success, or a failure
+error), and it completes at ``done_at`` on the :class:`Clock`. Nothing runs in the background:
+every request first calls :meth:`Operations.settle`, which finishes every operation whose time
+has come (a heap, so this is O(log n) per finished operation and O(1) otherwise).
+
+Durations come from AZURE_FACTS.md "Typical durations" times ``time_scale``. At ``time_scale=0``
+an operation is due immediately, yet the client still goes through the whole LRO protocol: the
+first status poll answers ``Succeeded``.
+
+Retry-After on LRO answers: azure-core treats ``Retry-After: 0`` as absent (it then waits its
+own ``polling_interval``, 30 s by default, even before the first poll) and reads ``Retry-After``
+before ``retry-after-ms``. So the emulator sends ``Retry-After`` in whole seconds (1..10) for
+waits of a second or more and ``retry-after-ms`` (>= 1) for shorter ones, including time_scale 0:
+an unmodified client with the default polling_interval still finishes in milliseconds.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+OperationStatus = Literal["InProgress", "Succeeded", "Failed", "Canceled"]
+
+# Typical Azure durations in seconds, by lower-cased ARM type (AZURE_FACTS.md). Providers may
+# register more with ``TYPICAL_SECONDS[type.lower()] = seconds`` or per ResourceType.duration.
+TYPICAL_SECONDS: dict[str, float] = {
+    "microsoft.resources/resourcegroups": 3,
+    "microsoft.network/virtualnetworks": 8,
+    "microsoft.network/virtualnetworks/subnets": 5,
+    "microsoft.network/virtualnetworks/virtualnetworkpeerings": 10,
+    "microsoft.network/routetables": 5,
+    "microsoft.network/routetables/routes": 5,
+    "microsoft.network/publicipaddresses": 5,
+    "microsoft.network/networkinterfaces": 5,
+    "microsoft.network/privateendpoints": 60,
+    "microsoft.network/firewallpolicies": 60,
+    "microsoft.network/firewallpolicies/rulecollectiongroups": 60,
+    "microsoft.network/azurefirewalls": 480,
+    "microsoft.network/privatednszones": 60,
+    "microsoft.network/privatednszones/virtualnetworklinks": 30,
+    "microsoft.containerregistry/registries": 90,
+    "microsoft.containerregistry/registries/cacherules": 15,
+    "microsoft.containerservice/managedclusters": 420,
+    "microsoft.containerservice/managedclusters/agentpools": 240,
+    "microsoft.managedidentity/userassignedidentities": 2,
+    "microsoft.authorization/roleassignments": 2,
+}
+DEFAULT_SECONDS = 5.0
+MAX_KEPT_OPERATIONS = 20_000
+"""Finished operations stay pollable; beyond this many, the oldest finished ones are dropped."""
+
+
+def typical_seconds(rtype: str) -> float:
+    return TYPICAL_SECONDS.get(rtype.lower(), DEFAULT_SECONDS)
+
+
+class Clock:
+    """Virtual time: ``now()`` is monotonic seconds; ``scaled(s)`` turns an Azure duration into
+    emulator time; ``advance(s)`` jumps forward (tests and benchmarks fast-forward with it)."""
+
+    def __init__(self, time_scale: float = 1.0) -> None:
+        if time_scale < 0:
+            raise ValueError("time_scale must be >= 0")
+        self.time_scale = time_scale
+        self._offset = 0.0
+
+    def now(self) -> float:
+        return time.monotonic() + self._offset
+
+    def scaled(self, azure_seconds: float) -> float:
+        return azure_seconds * self.time_scale
+
+    def advance(self, seconds: float) -> None:
+        self._offset += seconds
+
+    @staticmethod
+    def utc_iso() -> str:
+        return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+def retry_after_headers(clock: Clock, remaining: float) -> dict[str, str]:
+    """Headers telling a poller how long to wait before its next poll (see module docstring)."""
+    if remaining >= 1:
+        return {"Retry-After": str(min(10, math.ceil(remaining)))}
+    return {"retry-after-ms": str(max(1, math.ceil(remaining * 1000)))}
+
+
+@dataclass(eq=False)
+class Operation:
+    """One long-running operation; ``error`` set at creation means it will end ``Failed``."""
+
+    id: str
+    resource_id: str
+    kind: str
+    """``create``, ``update``, ``delete`` or an action name."""
+    done_at: float
+    start_time: str
+    error: dict[str, Any] | None = None
+    on_success: Callable[[], None] | None = None
+    on_failure: Callable[[dict[str, Any]], None] | None = None
+    result: dict[str, Any] | None = None
+    """Body a Location poll returns once done (e.g. a POST action's result)."""
+    status: OperationStatus = "InProgress"
+    end_time: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def status_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "id": self.id,
+            "name": self.id,
+            "status": self.status,
+            "startTime": self.start_time,
+        }
+        if self.end_time:
+            body["endTime"] = self.end_time
+        if self.status == "Failed" and self.error:
+            body["error"] = self.error
+        return body
+
+
+class Operations:
+    """Registry of operations by id, finished lazily from a deadline heap."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._ops: dict[str, Operation] = {}
+        self._heap: list[tuple[float, int, Operation]] = []
+        self._seq = 0
+        self._by_resource: dict[str, Operation] = {}
+
+    def start(
+        self,
+        resource_id: str,
+        kind: str,
+        azure_seconds: float,
+        *,
+        on_success: Callable[[], None] | None = None,
+        on_failure: Callable[[dict[str, Any]], None] | None = None,
+        error: dict[str, Any] | None = None,
+        result: dict[str, Any] | None = None,
+    ) -> Operation:
+        """Start an operation that finishes after ``azure_seconds`` (scaled by the clock).
+        Callbacks run exactly once, at completion, inside a later request's ``settle()``."""
+        op = Operation(
+            id=uuid.uuid4().hex,
+            resource_id=resource_id,
+            kind=kind,
+            done_at=self.clock.now() + self.clock.scaled(azure_seconds),
+            start_time=Clock.utc_iso(),
+            error=error,
+            on_success=on_success,
+            on_failure=on_failure,
+            result=result,
+        )
+        if len(self._ops) >= MAX_KEPT_OPERATIONS:
+            self._forget_finished()
+        self._ops[op.id] = op
+        self._by_resource[resource_id.lower()] = op
+        self._seq += 1
+        heapq.heappush(self._heap, (op.done_at, self._seq, op))
+        return op
+
+    def settle(self) -> None:
+        """Finish every operation that is due."""
+        now = self.clock.now()
+        while self._heap and self._heap[0][0] <= now:
+            _, _, op = heapq.heappop(self._heap)
+            self._finish(op)
+
+    def finish_all(self) -> None:
+        """Complete everything now (shutdown, reset, tests)."""
+        while self._heap:
+            _, _, op = heapq.heappop(self._heap)
+            self._finish(op)
+
+    def _finish(self, op: Operation) -> None:
+        if op.status != "InProgress":
+            return
+        op.end_time = Clock.utc_iso()
+        if self._by_resource.get(op.resource_id.lower()) is op:
+            del self._by_resource[op.resource_id.lower()]
+        if op.error is not None:
+            op.status = "Failed"
+            if op.on_failure:
+                op.on_failure(op.error)
+        else:
+            op.status = "Succeeded"
+            if op.on_success:
+                op.on_success()
+
+    def _forget_finished(self) -> None:
+        finished = [k for k, o in self._ops.items() if o.status != "InProgress"]
+        for key in finished[: max(1, len(finished) // 2)]:
+            del self._ops[key]
+
+    def get(self, op_id: str) -> Operation | None:
+        return self._ops.get(op_id) or self._ops.get(op_id.lower())
+
+    def in_progress(self, resource_id: str) -> Operation | None:
+        """The unfinished operation on ``resource_id``, if any (for AnotherOperationInProgress /
+        OperationNotAllowed checks)."""
+        return self._by_resource.get(resource_id.lower())
+
+    def remaining(self, op: Operation) -> float:
+        return max(0.0, op.done_at - self.clock.now())
+
+    def clear(self) -> None:
+        self._ops.clear()
+        self._heap.clear()
+        self._by_resource.clear()

@@ -3,7 +3,8 @@
 Every field carries an attribute docstring. Those docstrings are written once and used three times:
 as the wizard's help text, as the JSON Schema descriptions (`aksiso schema`), and in the README.
 Names and settings the operator does not give are derived from `cluster.name` when the spec is
-loaded, so the smallest valid file names only the subscription, resource group, location and cluster.
+loaded, so the smallest valid file names only the subscription, resource group, location and
+cluster.
 
 This module only describes and loads; it never judges whether a choice is *allowed* — that is
 `validate.py`, which returns every problem at once instead of stopping at the first.
@@ -192,7 +193,8 @@ class Spec(_Model):
     `private_link`: a private endpoint for the API server in your node subnet, with a private DNS
     zone; the classic private cluster.
     `vnet_integration`: the API server gets an IP in a delegated subnet of your VNet; no private
-    endpoint, and can be toggled public/private later. Needs its own /28 subnet with a custom VNet."""
+    endpoint, and can be toggled public/private later. Needs its own /28 subnet with a custom
+    VNet."""
 
     outbound: OutboundType = OutboundType.NONE
     """What AKS sets up for egress.

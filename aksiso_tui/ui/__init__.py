@@ -1,1 +1,1 @@
-"""ui."""
+"""The Textual wizard: the only package that imports `textual` (see `run.run_wizard`)."""

@@ -1,0 +1,69 @@
+"""Snapshots of every wizard screen at a fixed size (pytest-textual-snapshot), cursor blink off.
+
+Each app comes from a tiny module under `snapshot_apps/` that builds the wizard from sample data.
+Update after an intended change with `pytest tests/ui --snapshot-update`, then look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+APPS = Path(__file__).parent / "snapshot_apps"
+SCREENS = [
+    "welcome",
+    "azure_blank",
+    "azure",
+    "registry",
+    "api_server",
+    "outbound",
+    "network",
+    "hub",
+    "review",
+]
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("name", SCREENS)
+def test_screen(snap_compare, name: str) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(APPS / f"{name}.py", terminal_size=(100, 32), run_before=settle)
+
+
+@pytest.mark.parametrize("name", ["welcome", "azure", "network", "review"])
+def test_screen_80x24(snap_compare, name: str) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(APPS / f"{name}.py", terminal_size=(80, 24), run_before=settle)
+
+
+def test_invalid_cidr_shown(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def type_bad_prefix(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        field = pilot.app.screen.query_one("#input-network-aks_subnet-prefix")
+        field.focus()
+        field.value = "192.168.1.0/33"  # type: ignore[attr-defined]
+        await settle(pilot)
+
+    assert snap_compare(APPS / "network.py", terminal_size=(100, 32), run_before=type_bad_prefix)
+
+
+def test_apply_confirmation(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def press_apply(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+
+    assert snap_compare(APPS / "review.py", terminal_size=(100, 32), run_before=press_apply)
+
+
+def test_light_theme(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def toggle(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+
+    assert snap_compare(APPS / "registry.py", terminal_size=(100, 32), run_before=toggle)

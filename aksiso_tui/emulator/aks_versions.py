@@ -31,7 +31,7 @@ class Minor:
 MINORS: tuple[Minor, ...] = (
     Minor("1.29", ("1.29.13", "1.29.14", "1.29.15"), tuple(LTS_ONLY)),
     Minor("1.30", ("1.30.3", "1.30.10", "1.30.12", "1.30.14"), tuple(BOTH_PLANS)),
-    Minor("1.31", ("1.31.7", "1.31.9", "1.31.10"), tuple(BOTH_PLANS)),
+    Minor("1.31", ("1.31.2", "1.31.7", "1.31.9", "1.31.10"), tuple(BOTH_PLANS)),
     Minor("1.32", ("1.32.4", "1.32.5", "1.32.6"), tuple(BOTH_PLANS), is_default=True),
     Minor("1.33", ("1.33.1", "1.33.2"), tuple(BOTH_PLANS)),
     Minor("1.34", ("1.34.0",), ("KubernetesOfficial",), is_preview=True),

@@ -4,7 +4,13 @@ what a handler may answer (:class:`Reply`).
 ``Emulator`` is the one object holding a server's state (store, clock, operations, faults,
 registry); a fresh ``Ctx`` wraps it per request with the request's base URL, api-version and
 query, and offers the helpers providers need: ``view``, ``location_of``, ``start_operation``,
-``lro_reply``, ``delete_tree``, ``page``.
+``lro_reply``, ``delete_tree``, ``page``, ``fail_operation``.
+
+Failing a write late: a ``validate_put`` (or an action) that accepts the request but knows the
+long-running operation will end ``Failed`` (AKS nodes that cannot bootstrap) calls
+``ctx.fail_operation(ArmError(...))``. The next operation this request starts is then decided to
+fail with that error: the client gets its normal 201/200 + ``Azure-AsyncOperation``, the status
+poll answers ``Failed`` with the error, and the resource ends ``provisioningState: Failed``.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aksiso_tui.emulator import ids
+from aksiso_tui.emulator.errors import ArmError
 from aksiso_tui.emulator.faults import Faults
 from aksiso_tui.emulator.lro import (
     Clock,
@@ -71,6 +78,8 @@ class Ctx:
     api_version: str
     query: dict[str, str]
     method: str = "GET"
+    deferred_failure: dict[str, Any] | None = field(default=None, repr=False)
+    """Set by :meth:`fail_operation`; consumed by the next :meth:`start_operation`."""
 
     @property
     def store(self) -> Store:
@@ -152,6 +161,13 @@ class Ctx:
             self.store.delete(res["id"])
 
     # -- long-running operations ----------------------------------------------------------
+    def fail_operation(self, error: ArmError | dict[str, Any]) -> None:
+        """Make the next operation this request starts end ``Failed`` with ``error`` (an
+        :class:`ArmError` or an ARM ``error`` object). Call it from ``validate_put`` to fail the
+        write's LRO once it completes, or from an action before ``start_operation``. Only for
+        long-running writes: a ``sync`` type has no operation to fail (the framework refuses)."""
+        self.deferred_failure = error.error_object() if isinstance(error, ArmError) else error
+
     def start_operation(
         self,
         rid: str,
@@ -164,15 +180,18 @@ class Ctx:
         result: dict[str, Any] | None = None,
         can_fault: bool = True,
     ) -> Operation:
-        """Start an LRO on ``rid`` lasting the type's typical duration (or ``azure_seconds``);
-        with ``--faults lro_fail`` it may be decided to fail."""
+        """Start an LRO on ``rid`` lasting the type's typical duration (or ``azure_seconds``).
+        It ends ``Failed`` if :meth:`fail_operation` was called during this request, or (with
+        ``can_fault``) when ``--faults lro_fail`` draws a failure."""
         seconds = azure_seconds
         if seconds is None:
             declared = self.resource_type(rtype or "") if rtype else None
             seconds = declared.duration if declared and declared.duration is not None else None
             if seconds is None:
                 seconds = typical_seconds(rtype or "")
-        error = self.faults.lro_failure() if can_fault else None
+        error, self.deferred_failure = self.deferred_failure, None
+        if error is None and can_fault:
+            error = self.faults.lro_failure()
         return self.ops.start(
             rid,
             kind,

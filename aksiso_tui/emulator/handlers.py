@@ -194,6 +194,8 @@ def _write(
     rest = {k: v for k, v in res.items() if k not in ("id", "name", "type")}
     res = {"id": rid, "name": ids.split_id(rid).name, "type": rtype.type, **rest}
     sync = rtype.put_style == "sync"
+    if sync and ctx.deferred_failure is not None:
+        raise RuntimeError(f"{rtype.type}: fail_operation() needs a long-running write")
     if rtype.tracks_provisioning:
         state = "Succeeded" if sync else ("Updating" if existing else "Creating")
         res.setdefault("properties", {})["provisioningState"] = state

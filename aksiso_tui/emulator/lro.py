@@ -188,14 +188,18 @@ class Operations:
         op.end_time = Clock.utc_iso()
         if self._by_resource.get(op.resource_id.lower()) is op:
             del self._by_resource[op.resource_id.lower()]
+        # drop the callbacks first: they hold the starting request's Ctx, and finished
+        # operations stay pollable (up to MAX_KEPT_OPERATIONS of them)
+        on_success, on_failure = op.on_success, op.on_failure
+        op.on_success = op.on_failure = None
         if op.error is not None:
             op.status = "Failed"
-            if op.on_failure:
-                op.on_failure(op.error)
+            if on_failure:
+                on_failure(op.error)
         else:
             op.status = "Succeeded"
-            if op.on_success:
-                op.on_success()
+            if on_success:
+                on_success()
 
     def _forget_finished(self) -> None:
         finished = [k for k, o in self._ops.items() if o.status != "InProgress"]

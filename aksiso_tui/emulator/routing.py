@@ -47,7 +47,10 @@ clock, operations, faults, request) and raise :class:`~aksiso_tui.emulator.error
 Rules of thumb: ``validate_put`` gets a private copy of ``existing`` (None on create) and must
 not store the resource itself (the framework does, then sets id/name/type/provisioningState);
 a PATCH arrives as the existing resource merge-patched with the body. Put side effects that
-need the write to have succeeded in ``on_provisioned``. ``ctx.store.get`` returns live dicts:
+need the write to have succeeded in ``on_provisioned``. A write Azure accepts but whose operation
+later fails (nodes that cannot bootstrap) calls ``ctx.fail_operation(ArmError(...))`` in
+``validate_put``: the client gets the normal LRO answer, then a ``Failed`` status with that error,
+and the resource ends ``provisioningState: Failed``. ``ctx.store.get`` returns live dicts:
 change resources with ``ctx.update(rid, fn)`` or ``store.put``. ``ctx.ops.in_progress(rid)``
 tells whether a write is still running (``AnotherOperationInProgress`` / ``OperationNotAllowed``).
 Tracked resources validate their region with ``providers.resources.validate_location``.

@@ -29,3 +29,8 @@ def _empty(emu: Emulator) -> None:
 
 
 register_seed("empty", _empty)
+
+
+# Built-in seeds register themselves on import; importing them here makes `SEEDS` complete for
+# anyone who imports this module.
+from aksiso_tui.emulator import seed_demo  # noqa: E402, F401

@@ -128,6 +128,46 @@ async def _instance_discovery(request: web.Request) -> web.Response:
     )
 
 
+async def _cloud_metadata(request: web.Request) -> web.Response:
+    """ARM's cloud metadata (``GET /metadata/endpoints``), which ``az cloud register
+    --endpoint-resource-manager URL`` reads to learn every other endpoint: sign-in goes to this
+    server, the token audience stays Azure's so the CLI's scopes look as usual."""
+    base = _base(request)
+    return web.json_response(
+        {
+            "name": "AksisoEmulator",
+            "portal": f"{base}/",
+            "resourceManager": f"{base}/",
+            "authentication": {
+                "loginEndpoint": base,
+                "audiences": [
+                    "https://management.core.windows.net/",
+                    "https://management.azure.com/",
+                ],
+                "tenant": "common",
+                "identityProvider": "AAD",
+            },
+            "graph": "https://graph.windows.net/",
+            "graphAudience": "https://graph.windows.net/",
+            "microsoftGraphResourceId": "https://graph.microsoft.com/",
+            "gallery": "https://gallery.azure.com/",
+            "media": "https://rest.media.azure.net",
+            "batch": "https://batch.core.windows.net/",
+            "sqlManagement": "https://management.core.windows.net:8443/",
+            "vmImageAliasDoc": f"{base}/_emulator/none",
+            "activeDirectoryDataLake": "https://datalake.azure.net/",
+            "suffixes": {
+                "acrLoginServer": "azurecr.io",
+                "keyVaultDns": "vault.azure.net",
+                "storage": "core.windows.net",
+                "sqlServerHostname": "database.windows.net",
+                "azureDataLakeStoreFileSystem": "azuredatalakestore.net",
+                "azureDataLakeAnalyticsCatalogAndJob": "azuredatalakeanalytics.net",
+            },
+        }
+    )
+
+
 async def _token(request: web.Request) -> web.Response:
     form = await request.post()
     client_id = str(form.get("client_id") or "aksiso-emulator-client")
@@ -150,6 +190,9 @@ def add_openid_routes(app: web.Application) -> None:
         ("GET", "/common/discovery/instance", _instance_discovery),
         ("POST", "/{tenant}/oauth2/v2.0/token", _token),
         ("POST", "/{tenant}/oauth2/token", _token),
+        # az sends //metadata/... when the registered ARM endpoint ends with a slash
+        ("GET", "/metadata/endpoints", _cloud_metadata),
+        ("GET", "//metadata/endpoints", _cloud_metadata),
     ]
     for i, (method, path, handler) in enumerate(routes):
         app.router.add_route(method, path, handler, name=f"{PUBLIC_ROUTE_PREFIX}openid{i}")

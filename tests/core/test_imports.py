@@ -30,6 +30,7 @@ PURE_CORE = (
     "aksiso_tui.export",
     "aksiso_tui.preflight",
     "aksiso_tui.audit",
+    "aksiso_tui.netpath",
     "aksiso_tui.cli",
 )
 """Packages and modules of the pure core (DESIGN.md, "Layers"); their submodules count too."""

@@ -19,6 +19,7 @@ from azure.mgmt.resource.resources.aio import ResourceManagementClient
 
 from aksiso_tui.emulator import SUBSCRIPTION_ID, EmulatorServer, EmulatorThread
 from aksiso_tui.emulator.context import Ctx
+from aksiso_tui.emulator.errors import ArmError
 from aksiso_tui.emulator.providers import load_providers
 from aksiso_tui.emulator.routing import Provider, Registry, ResourceType, tracked_resource
 from aksiso_tui.emulator.testing import FAKE_TOKEN, error_code, make_client
@@ -38,12 +39,20 @@ def _view_widget(ctx: Ctx, res: dict[str, Any]) -> dict[str, Any]:
     return {**res, "properties": {**res["properties"], "parts": [ctx.view(p) for p in parts]}}
 
 
+def _put_fragile(ctx: Ctx, rid: str, body: dict[str, Any], existing: Any) -> dict[str, Any]:
+    if (body.get("properties") or {}).get("breaks"):
+        ctx.fail_operation(ArmError(400, "WidgetBroke", "The widget broke while assembling."))
+    return tracked_resource(rid, body, existing)
+
+
 TEST_PROVIDER = Provider(
     "Contoso.Widgets",
     types=[
         ResourceType(WIDGETS, _put_widget, view=_view_widget, duration=10,
                      actions={"polish": lambda ctx, rid, body: {"polished": rid}}),
         ResourceType(f"{WIDGETS}/parts", _put_widget, put_style="sync", delete_style="sync"),
+        ResourceType("Contoso.Widgets/fragiles", _put_fragile),
+        ResourceType("Contoso.Widgets/syncfragiles", _put_fragile, put_style="sync"),
         ResourceType("Contoso.Widgets/gadgets", _put_widget, put_style="private-dns",
                      op_urls="private-dns", delete_style="location"),
     ],
@@ -232,6 +241,36 @@ async def test_faulted_lro_fails_with_an_error_code() -> None:
             got = await rm.resources.get_by_id(wid, api_version=API)
             assert got.properties is not None
             assert got.properties["provisioningState"] == "Failed"
+
+
+async def test_fail_operation_from_validate_put(widgets: EmulatorServer) -> None:
+    """``ctx.fail_operation`` accepts the write (201 + LRO) and fails its operation later."""
+    rm = make_client(ResourceManagementClient, widgets.base_url)
+    async with rm:
+        await rm.resource_groups.create_or_update("rg1", {"location": "eastus"})
+        fid = f"{SUB}/resourceGroups/rg1/providers/Contoso.Widgets/fragiles/f1"
+        status, headers, _ = await _raw(
+            widgets, "PUT", f"{fid}?api-version={API}", {"location": "eastus"}
+        )
+        assert status == 201 and "Azure-AsyncOperation" in headers
+        poller = await rm.resources.begin_create_or_update_by_id(
+            fid, {"location": "eastus", "properties": {"breaks": True}}, api_version=API
+        )
+        with pytest.raises(HttpResponseError) as err:
+            await poller.result()
+        assert error_code(err.value) == "WidgetBroke"
+        got = await rm.resources.get_by_id(fid, api_version=API)
+        assert got.properties["provisioningState"] == "Failed"
+        # one-shot: the next write on the same resource succeeds
+        poller = await rm.resources.begin_create_or_update_by_id(
+            fid, {"location": "eastus"}, api_version=API
+        )
+        assert (await poller.result()).properties["provisioningState"] == "Succeeded"
+    sid = f"{SUB}/resourceGroups/rg1/providers/Contoso.Widgets/syncfragiles/s1"
+    body = {"location": "eastus", "properties": {"breaks": True}}
+    status, _, _ = await _raw(widgets, "PUT", f"{sid}?api-version={API}", body)
+    assert status == 500  # a programming error in the provider, not an ARM answer
+    assert (await _raw(widgets, "GET", f"{sid}?api-version={API}"))[0] == 404
 
 
 def test_state_file_survives_restart(tmp_path: Path) -> None:

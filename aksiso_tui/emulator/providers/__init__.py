@@ -19,6 +19,7 @@ PROVIDER_MODULES: list[str] = [
     "network",
     "registry",
     "privatedns",
+    "kubernetesconfiguration",
 ]
 
 

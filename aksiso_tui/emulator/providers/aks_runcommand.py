@@ -2,7 +2,8 @@
 
 `POST .../runCommand` answers 202 with `Location: .../commandResults/{id}`; polls answer 202
 until the command's (scaled) run time is over, then 200 with the RunCommandResult. A failed
-kubectl command is still HTTP 200 with `exitCode` 1, as in Azure.
+kubectl command is still HTTP 200, `provisioningState: Succeeded` with `exitCode` 1, as in Azure.
+`list*Credential` answers the kubeconfig `az aks get-credentials` writes.
 
 Simulated commands: `kubectl get pods [-n NS | -A]`, `kubectl get nodes`, `kubectl run NAME
 --image=IMAGE`, `kubectl delete pod NAME` (several joined with `&&` or `;`). Nodes exist for the
@@ -14,6 +15,7 @@ the store (internal `_emulator.pods`).
 
 from __future__ import annotations
 
+import base64
 import shlex
 from typing import Any
 
@@ -64,16 +66,17 @@ def run_command(ctx: Ctx, rid: str, body: Any) -> Reply:
         raise ArmError(400, "InvalidParameter", "The command must not be empty.", "command")
     sim = Simulation(ctx, rid, full_cluster(ctx, cluster))
     exit_code, logs = sim.execute(command)
+    # AKS says "Succeeded" once the command ran, whatever its exit code (a failing kubectl is
+    # `exitCode: 1`); "Failed" + `reason` means it could not run. `az aks command invoke` prints
+    # the logs only for exactly "Succeeded" (the spec examples' lower case would hide them).
     result: Json = {
         "properties": {
-            "provisioningState": "succeeded" if exit_code == 0 else "failed",
+            "provisioningState": "Succeeded",
             "exitCode": exit_code,
             "startedAt": Clock.utc_iso(),
             "logs": logs,
         }
     }
-    if exit_code != 0:
-        result["properties"]["reason"] = "CommandFailed"
 
     def finished() -> None:
         result["properties"]["finishedAt"] = Clock.utc_iso()
@@ -90,6 +93,52 @@ def run_command(ctx: Ctx, rid: str, body: Any) -> Reply:
     headers = {"Location": ctx.url(f"{cluster['id']}/commandResults/{op.id}")}
     headers.update(retry_after_headers(ctx.clock, ctx.ops.remaining(op)))
     return Reply(202, None, headers)
+
+
+def list_credential(kind: str) -> Any:
+    """POST list{User,Admin,Monitoring}Credential: one kubeconfig for the cluster's API server
+    (what `az aks get-credentials` writes). Nothing serves it: kubectl goes through runCommand."""
+
+    def action(ctx: Ctx, rid: str, body: Any) -> Json:
+        cluster = ctx.store.get(rid)
+        assert cluster is not None
+        p = props(cluster)
+        name, group = cluster["name"], rid.split("/")[4]
+        if kind == "clusterAdmin" and p.get("disableLocalAccounts"):
+            raise ArmError(
+                400,
+                "BadRequest",
+                "Getting static credential is not allowed because this cluster is set to "
+                "disable local accounts.",
+            )
+        user = f"{kind}_{group}_{name}"
+        server = f"https://{p.get('privateFQDN') or p.get('fqdn')}:443"
+        fake_ca = base64.b64encode(b"aksiso emulator: no certificate").decode()
+        token = short_hash(rid + kind) * 4
+        kubeconfig = (
+            "apiVersion: v1\n"
+            "clusters:\n"
+            "- cluster:\n"
+            f"    certificate-authority-data: {fake_ca}\n"
+            f"    server: {server}\n"
+            f"  name: {name}\n"
+            "contexts:\n"
+            "- context:\n"
+            f"    cluster: {name}\n"
+            f"    user: {user}\n"
+            f"  name: {name}\n"
+            f"current-context: {name}\n"
+            "kind: Config\n"
+            "preferences: {}\n"
+            "users:\n"
+            f"- name: {user}\n"
+            "  user:\n"
+            f"    token: {token}\n"
+        )
+        value = base64.b64encode(kubeconfig.encode()).decode()
+        return {"kubeconfigs": [{"name": kind, "value": value}]}
+
+    return action
 
 
 def command_result(ctx: Ctx, params: dict[str, str], body: Any) -> Reply:
@@ -311,9 +360,12 @@ class Simulation:
     def delete(self, names: list[str], namespace: str) -> tuple[int, str]:
         pods = self._pods()
         out = []
+        ignore_missing = "--ignore-not-found" in names or "--ignore-not-found=true" in names
         for name in [n for n in names if not n.startswith("-")]:
             keep = [p for p in pods if not (p["name"] == name and p["namespace"] == namespace)]
             if len(keep) == len(pods):
+                if ignore_missing:
+                    continue
                 return 1, "".join(out) + f'Error from server (NotFound): pods "{name}" not found\n'
             pods = keep
             out.append(f'pod "{name}" deleted\n')

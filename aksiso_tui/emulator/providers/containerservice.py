@@ -206,7 +206,7 @@ def _put_cluster(ctx: Ctx, rid: str, body: Json, existing: Json | None) -> Json:
         )
     failures = _store_pools(ctx, rid, res, existing, pool_bodies, node_rg_id)
     if failures:
-        _doom_next_operation(ctx, bootstrap_error(failures))
+        ctx.fail_operation(bootstrap_error(failures))
     return res
 
 
@@ -397,21 +397,6 @@ def bootstrap_error(problems: list[str]) -> dict[str, Any]:
     }
 
 
-def _doom_next_operation(ctx: Ctx, error: dict[str, Any]) -> None:
-    """Make the operation the framework starts right after this PUT end Failed with `error`.
-
-    The framework decides an operation's outcome when it starts it, right after validate_put
-    returns, through `faults.lro_failure()`; a one-shot override is the only public-enough seam.
-    """
-    faults = ctx.faults
-
-    def once() -> dict[str, Any] | None:
-        del faults.__dict__["lro_failure"]
-        return error
-
-    faults.__dict__["lro_failure"] = once
-
-
 def _on_provisioned(ctx: Ctx, res: Json) -> None:
     for pool in pools_of(ctx, res["id"]):
         if props(pool).get("provisioningState") in ("Creating", "Updating", "Failed"):
@@ -496,7 +481,7 @@ def _put_pool(ctx: Ctx, rid: str, body: Json, existing: Json | None) -> Json:
         if existing is None:
             pool[EMU]["joined"] = ok
         if not ok:
-            _doom_next_operation(ctx, bootstrap_error([f"agent pool '{name}': {problems[0]}"]))
+            ctx.fail_operation(bootstrap_error([f"agent pool '{name}': {problems[0]}"]))
     sid = props(pool).get("vnetSubnetID")
     node_rg_id = infra.rg_id(ctx, str(props(cluster).get("nodeResourceGroup")))
     if sid:
@@ -529,6 +514,8 @@ def _upgrade_node_image(ctx: Ctx, rid: str, body: Any) -> Reply:
         ctx.update(rid, change)
 
     ctx.set_provisioning_state(rid, "UpgradingNodeImageVersion")
+    if not ok:
+        ctx.fail_operation(bootstrap_error([f"agent pool '{pool['name']}': {problems[0]}"]))
     op = ctx.start_operation(
         rid,
         "upgradeNodeImageVersion",
@@ -537,8 +524,6 @@ def _upgrade_node_image(ctx: Ctx, rid: str, body: Any) -> Reply:
         on_success=done,
         on_failure=lambda _e: ctx.set_provisioning_state(rid, "Failed"),
     )
-    if not ok:
-        op.error = bootstrap_error([f"agent pool '{pool['name']}': {problems[0]}"])
     stored = ctx.store.get(rid) or pool
     return ctx.lro_reply(op, 202, _view_pool(ctx, stored), namespace="Microsoft.ContainerService")
 
@@ -573,6 +558,11 @@ PROVIDER = Provider(
                 "stop": _power("Stopped"),
                 "start": _power("Running"),
                 "runCommand": runcommand.run_command,
+                "listClusterUserCredential": runcommand.list_credential("clusterUser"),
+                "listClusterAdminCredential": runcommand.list_credential("clusterAdmin"),
+                "listClusterMonitoringUserCredential": runcommand.list_credential(
+                    "clusterMonitoringUser"
+                ),
             },
         ),
         ResourceType(

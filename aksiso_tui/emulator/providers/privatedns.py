@@ -263,6 +263,9 @@ def _put_record(ctx: Ctx, rid: str, body: dict[str, Any], existing: Resource | N
     if "ttl" in props and not isinstance(props["ttl"], int):
         raise bad_request("The TTL must be an integer.", code="BadRequest")
     props.setdefault("ttl", 3600)
+    key = RECORD_KEYS.get(rtype, "")
+    if key.endswith("Records"):
+        props.setdefault(key, [])  # Azure answers an empty set with [] (az add-record appends)
     for address in props.get("aRecords") or []:
         if rtype == "A" and not _is_ipv4(str(address.get("ipv4Address", ""))):
             raise bad_request(

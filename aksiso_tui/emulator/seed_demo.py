@@ -1,0 +1,543 @@
+"""`--seed demo`: five existing clusters to migrate, disable or audit, each telling one story.
+
+* `aks-legacy-129` (`rg-demo-legacy`): Kubernetes 1.29; pre-flight blocks it and offers the
+  upgrade path.
+* `aks-windows-pool` (`rg-demo-windows`): a Windows node pool; pre-flight blocks it.
+* `aks-ready-to-migrate` (`rg-demo-migrate`): 1.32, Azure CNI, user-assigned identities, custom
+  VNet `vnet-aks-ready`, outbound loadBalancer + Direct: examples/migrate-existing.yaml.
+* `aks-already-isolated` (`rg-demo-isolated`): BYO registry path complete, Cache + none, private
+  link: examples/disable-isolation.yaml; audits as isolated.
+* `aks-behind-firewall` (`rg-demo-firewall`): Cache + none, 0.0.0.0/0 to a hub Azure Firewall that
+  lets Docker Hub out: isolated with egress via the firewall.
+
+Everything is built by sending the same PUTs a client would send through the emulator's own
+request dispatcher (in process, no HTTP), so the providers validate it and add what Azure adds
+(node resource groups, kubelet identities, private DNS of the API server, node IPs in subnets,
+private endpoint NICs, firewall IPs). Each operation is completed at once: the seed costs no
+virtual time whatever `--time-scale` is, and `--faults` never apply to it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from aksiso_tui.emulator import handlers
+from aksiso_tui.emulator.context import Ctx, Emulator
+from aksiso_tui.emulator.faults import FaultConfig, Faults
+from aksiso_tui.emulator.seeds import register_seed
+from aksiso_tui.netpath.aks_lookup import (
+    ACR_PULL,
+    MANAGED_IDENTITY_OPERATOR,
+    NETWORK_CONTRIBUTOR,
+)
+
+LOCATION = "swedencentral"
+API = {
+    "Microsoft.Resources": "2024-03-01",
+    "Microsoft.Network": "2024-05-01",
+    "Microsoft.ContainerRegistry": "2025-04-01",
+    "Microsoft.ManagedIdentity": "2023-01-31",
+    "Microsoft.Authorization": "2022-04-01",
+    "Microsoft.ContainerService": "2025-07-01",
+}
+DOCKER_HUB = ["auth.docker.io", "registry-1.docker.io", "production.cloudflare.docker.com"]
+
+Json = dict[str, Any]
+
+
+class SeedError(RuntimeError):
+    """A seed PUT was refused: the seed and the providers disagree (a bug, not user input)."""
+
+
+class _Builder:
+    """Sends ARM writes through the dispatcher and completes them immediately."""
+
+    def __init__(self, emu: Emulator) -> None:
+        self.emu = emu
+        self.sub = f"/subscriptions/{emu.subscription_id}"
+
+    def rg(self, name: str) -> str:
+        return f"{self.sub}/resourceGroups/{name}"
+
+    def put(self, path: str, body: Json, namespace: str | None = None) -> Json:
+        ns = namespace or _namespace(path)
+        api = API.get(ns, API["Microsoft.Network"])
+        ctx = Ctx(self.emu, "http://127.0.0.1", path, api, {"api-version": api}, "PUT")
+        try:
+            reply = handlers.dispatch(ctx, body)
+        except Exception as exc:
+            raise SeedError(f"demo seed: PUT {path} was refused: {exc}") from exc
+        self.emu.ops.finish_all()
+        stored = self.emu.store.get(path)
+        if stored is None and isinstance(reply.body, dict):
+            return reply.body
+        return stored or {}
+
+    def group(self, name: str) -> str:
+        self.put(self.rg(name), {"location": LOCATION}, "Microsoft.Resources")
+        return self.rg(name)
+
+    def resource(self, rg: str, rtype: str, name: str, body: Json) -> Json:
+        return self.put(f"{self.rg(rg)}/providers/{rtype}/{name}", body)
+
+    def vnet(self, rg: str, name: str, space: str, subnets: dict[str, Json]) -> str:
+        vnet = self.resource(
+            rg,
+            "Microsoft.Network/virtualNetworks",
+            name,
+            {"location": LOCATION, "properties": {"addressSpace": {"addressPrefixes": [space]}}},
+        )
+        for subnet, properties in subnets.items():
+            self.put(f"{vnet['id']}/subnets/{subnet}", {"properties": properties})
+        return str(vnet["id"])
+
+    def identity(self, rg: str, name: str) -> Json:
+        return self.resource(
+            rg, "Microsoft.ManagedIdentity/userAssignedIdentities", name, {"location": LOCATION}
+        )
+
+    def role(self, scope: str, role: str, principal: str) -> None:
+        name = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{scope}|{role}|{principal}".lower()))
+        self.put(
+            f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
+            {
+                "properties": {
+                    "roleDefinitionId": f"{self.sub}/providers/Microsoft.Authorization/"
+                    f"roleDefinitions/{role}",
+                    "principalId": principal,
+                    "principalType": "ServicePrincipal",
+                }
+            },
+        )
+
+    def cluster(self, rg: str, name: str, body: Json) -> Json:
+        return self.resource(rg, "Microsoft.ContainerService/managedClusters", name, body)
+
+    def byo_registry(self, rg: str, registry: str, vnet: str, acr_subnet: str) -> str:
+        """Seed 000's registry path: Premium ACR, cache rule, private endpoint, zone, records."""
+        acr = self.resource(
+            rg,
+            "Microsoft.ContainerRegistry/registries",
+            registry,
+            {
+                "location": LOCATION,
+                "sku": {"name": "Premium"},
+                "properties": {"publicNetworkAccess": "Disabled", "anonymousPullEnabled": False},
+            },
+        )
+        self.put(
+            f"{acr['id']}/cacheRules/aks-managed-mcr",
+            {
+                "properties": {
+                    "sourceRepository": "mcr.microsoft.com/*",
+                    "targetRepository": "aks-managed-repository/*",
+                }
+            },
+        )
+        pe = self.resource(
+            rg,
+            "Microsoft.Network/privateEndpoints",
+            f"pe-{registry}",
+            {
+                "location": LOCATION,
+                "properties": {
+                    "subnet": {"id": acr_subnet},
+                    "privateLinkServiceConnections": [
+                        {
+                            "name": f"connection-{registry}",
+                            "properties": {
+                                "privateLinkServiceId": acr["id"],
+                                "groupIds": ["registry"],
+                            },
+                        }
+                    ],
+                },
+            },
+        )
+        nic = self.emu.store.get(pe["properties"]["networkInterfaces"][0]["id"]) or {}
+        ips = {
+            c["properties"]["privateLinkConnectionProperties"]["requiredMemberName"]: c[
+                "properties"
+            ]["privateIPAddress"]
+            for c in nic["properties"]["ipConfigurations"]
+        }
+        zone = self.resource(
+            rg,
+            "Microsoft.Network/privateDnsZones",
+            "privatelink.azurecr.io",
+            {"location": "global"},
+        )
+        self.put(
+            f"{zone['id']}/virtualNetworkLinks/link-{vnet.rsplit('/', 1)[-1]}",
+            {
+                "location": "global",
+                "properties": {"virtualNetwork": {"id": vnet}, "registrationEnabled": False},
+            },
+        )
+        for record, member in (
+            (registry, "registry"),
+            (f"{registry}.{LOCATION}.data", f"registry_data_{LOCATION}"),
+        ):
+            self.put(
+                f"{zone['id']}/A/{record}",
+                {"properties": {"ttl": 10, "aRecords": [{"ipv4Address": ips[member]}]}},
+            )
+        return str(acr["id"])
+
+    def user_identities(self, rg: str, cluster: str, node_subnet: str) -> tuple[str, str, str]:
+        """Control-plane and kubelet identities with the roles `az aks create` would grant."""
+        cp = self.identity(rg, f"id-{cluster}-control-plane")
+        kubelet = self.identity(rg, f"id-{cluster}-kubelet")
+        cp_principal = str(cp["properties"]["principalId"])
+        self.role(kubelet["id"], MANAGED_IDENTITY_OPERATOR, cp_principal)
+        self.role(node_subnet, NETWORK_CONTRIBUTOR, cp_principal)
+        return cp["id"], kubelet["id"], str(kubelet["properties"]["principalId"])
+
+
+def _namespace(path: str) -> str:
+    parts = path.split("/providers/")
+    if len(parts) < 2:
+        return "Microsoft.Resources"
+    return parts[-1].split("/", 1)[0]
+
+
+def _pool(name: str = "nodepool1", count: int = 2, subnet: str | None = None, **extra: Any) -> Json:
+    pool: Json = {
+        "name": name,
+        "count": count,
+        "vmSize": "Standard_D4ds_v5",
+        "osType": "Linux",
+        "mode": "System",
+        **extra,
+    }
+    if subnet:
+        pool["vnetSubnetID"] = subnet
+    return pool
+
+
+def _cluster_body(
+    version: str,
+    pools: list[Json],
+    *,
+    outbound: str = "loadBalancer",
+    source: str = "Direct",
+    registry: str | None = None,
+    identity: Json | None = None,
+    private: bool = False,
+    **properties: Any,
+) -> Json:
+    bootstrap: Json = {"artifactSource": source}
+    if registry:
+        bootstrap["containerRegistryId"] = registry
+    body: Json = {
+        "location": LOCATION,
+        "identity": identity or {"type": "SystemAssigned"},
+        "properties": {
+            "kubernetesVersion": version,
+            "agentPoolProfiles": pools,
+            "networkProfile": {"networkPlugin": "azure", "outboundType": outbound},
+            "bootstrapProfile": bootstrap,
+            "autoUpgradeProfile": {"nodeOSUpgradeChannel": "NodeImage"},
+            **properties,
+        },
+    }
+    if private:
+        body["properties"]["apiServerAccessProfile"] = {"enablePrivateCluster": True}
+    return body
+
+
+def _user_assigned(cp: str, kubelet: str) -> tuple[Json, Json]:
+    identity = {"type": "UserAssigned", "userAssignedIdentities": {cp: {}}}
+    return identity, {"kubeletidentity": {"resourceId": kubelet}}
+
+
+# --- the five clusters ------------------------------------------------------------------------
+
+
+def legacy_129(b: _Builder) -> None:
+    """Kubernetes 1.29 (LTS only): network isolation needs 1.30 or later."""
+    b.group("rg-demo-legacy")
+    b.cluster("rg-demo-legacy", "aks-legacy-129", _cluster_body("1.29.15", [_pool()]))
+
+
+def windows_pool(b: _Builder) -> None:
+    """A supported version, but a Windows node pool: not allowed in network isolated clusters."""
+    b.group("rg-demo-windows")
+    pools = [
+        _pool(),
+        _pool("win1", 1, osType="Windows", osSKU="Windows2022", mode="User"),
+    ]
+    body = _cluster_body(
+        "1.31.10", pools, windowsProfile={"adminUsername": "azureuser"}, dnsPrefix="akswin"
+    )
+    b.cluster("rg-demo-windows", "aks-windows-pool", body)
+
+
+def ready_to_migrate(b: _Builder) -> None:
+    """Everything pre-flight wants; still outbound loadBalancer and artifact source Direct.
+
+    Matches examples/migrate-existing.yaml: the migration adds snet-acr (10.10.2.0/24) and the
+    registry acrdemomigrate01 path, then switches to Cache, reimages, and sets outbound none.
+    """
+    rg, name = "rg-demo-migrate", "aks-ready-to-migrate"
+    b.group(rg)
+    vnet = b.vnet(
+        rg,
+        "vnet-aks-ready",
+        "10.10.0.0/16",
+        {"snet-aks": {"addressPrefix": "10.10.1.0/24", "defaultOutboundAccess": False}},
+    )
+    subnet = f"{vnet}/subnets/snet-aks"
+    cp, kubelet, _ = b.user_identities(rg, name, subnet)
+    identity, profile = _user_assigned(cp, kubelet)
+    body = _cluster_body(
+        "1.32.6",
+        [_pool(count=3, subnet=subnet)],
+        identity=identity,
+        private=True,
+        identityProfile=profile,
+    )
+    b.cluster(rg, name, body)
+
+
+def already_isolated(b: _Builder) -> None:
+    """Seed 000 on an existing VNet: BYO registry path complete, Cache + none, private link.
+
+    Matches examples/disable-isolation.yaml (disable returns it to Direct + loadBalancer).
+    """
+    rg, name, registry = "rg-demo-isolated", "aks-already-isolated", "acrdemoisolated01"
+    b.group(rg)
+    vnet = b.vnet(
+        rg,
+        "vnet-aks-isolated",
+        "10.20.0.0/16",
+        {
+            "snet-aks": {"addressPrefix": "10.20.1.0/24", "defaultOutboundAccess": False},
+            "snet-acr": {
+                "addressPrefix": "10.20.2.0/24",
+                "privateEndpointNetworkPolicies": "Disabled",
+            },
+        },
+    )
+    subnet = f"{vnet}/subnets/snet-aks"
+    registry_id = b.byo_registry(rg, registry, vnet, f"{vnet}/subnets/snet-acr")
+    cp, kubelet, kubelet_principal = b.user_identities(rg, name, subnet)
+    b.role(registry_id, ACR_PULL, kubelet_principal)
+    identity, profile = _user_assigned(cp, kubelet)
+    body = _cluster_body(
+        "1.32.6",
+        [_pool(count=3, subnet=subnet)],
+        outbound="none",
+        source="Cache",
+        registry=registry_id,
+        identity=identity,
+        private=True,
+        identityProfile=profile,
+    )
+    b.cluster(rg, name, body)
+
+
+def behind_firewall(b: _Builder) -> None:
+    """Seeds 003/004: an isolated spoke whose only egress is a hub Azure Firewall (Docker Hub)."""
+    rg, name, registry = "rg-demo-firewall", "aks-behind-firewall", "acrdemofirewall01"
+    b.group(rg)
+    spoke = b.vnet(
+        rg,
+        "vnet-aks-spoke",
+        "10.40.0.0/16",
+        {
+            "snet-aks": {"addressPrefix": "10.40.1.0/24", "defaultOutboundAccess": False},
+            "snet-acr": {
+                "addressPrefix": "10.40.2.0/24",
+                "privateEndpointNetworkPolicies": "Disabled",
+            },
+        },
+    )
+    hub = b.vnet(
+        rg,
+        "vnet-demo-hub",
+        "10.30.0.0/22",
+        {"AzureFirewallSubnet": {"addressPrefix": "10.30.0.0/26"}},
+    )
+    subnet = f"{spoke}/subnets/snet-aks"
+    firewall_ip = _hub_firewall(b, rg, hub, "10.40.1.0/24")
+    for vnet, peer, remote in ((spoke, "spoke-to-hub", hub), (hub, "hub-to-spoke", spoke)):
+        b.put(
+            f"{vnet}/virtualNetworkPeerings/{peer}",
+            {
+                "properties": {
+                    "remoteVirtualNetwork": {"id": remote},
+                    "allowVirtualNetworkAccess": True,
+                    "allowForwardedTraffic": True,
+                }
+            },
+        )
+    table = b.resource(
+        rg,
+        "Microsoft.Network/routeTables",
+        "rt-aks-spoke",
+        {"location": LOCATION, "properties": {}},
+    )
+    b.put(
+        f"{table['id']}/routes/default-to-firewall",
+        {
+            "properties": {
+                "addressPrefix": "0.0.0.0/0",
+                "nextHopType": "VirtualAppliance",
+                "nextHopIpAddress": firewall_ip,
+            }
+        },
+    )
+    b.put(
+        subnet,
+        {
+            "properties": {
+                "addressPrefix": "10.40.1.0/24",
+                "defaultOutboundAccess": False,
+                "routeTable": {"id": table["id"]},
+            }
+        },
+    )
+    registry_id = b.byo_registry(rg, registry, spoke, f"{spoke}/subnets/snet-acr")
+    zone = f"{b.rg(rg)}/providers/Microsoft.Network/privateDnsZones/privatelink.azurecr.io"
+    b.put(
+        f"{zone}/virtualNetworkLinks/link-vnet-demo-hub",
+        {"location": "global", "properties": {"virtualNetwork": {"id": hub}}},
+    )
+    cp, kubelet, kubelet_principal = b.user_identities(rg, name, subnet)
+    b.role(registry_id, ACR_PULL, kubelet_principal)
+    identity, profile = _user_assigned(cp, kubelet)
+    body = _cluster_body(
+        "1.32.6",
+        [_pool(count=2, subnet=subnet)],
+        outbound="none",
+        source="Cache",
+        registry=registry_id,
+        identity=identity,
+        private=True,
+        identityProfile=profile,
+    )
+    b.cluster(rg, name, body)
+
+
+def _hub_firewall(b: _Builder, rg: str, hub: str, spoke_prefix: str) -> str:
+    """Firewall, public IP, policy (DNS proxy) and the AKS egress rules; returns its private IP."""
+    pip = b.resource(
+        rg,
+        "Microsoft.Network/publicIPAddresses",
+        "pip-fw-demo-hub",
+        {
+            "location": LOCATION,
+            "sku": {"name": "Standard"},
+            "properties": {"publicIPAllocationMethod": "Static"},
+        },
+    )
+    policy = b.resource(
+        rg,
+        "Microsoft.Network/firewallPolicies",
+        "fwpolicy-demo-hub",
+        {
+            "location": LOCATION,
+            "properties": {"sku": {"tier": "Standard"}, "dnsSettings": {"enableProxy": True}},
+        },
+    )
+    sources = [spoke_prefix]
+    network_rules = [
+        {
+            "ruleType": "NetworkRule",
+            "name": "ntp",
+            "sourceAddresses": sources,
+            "ipProtocols": ["UDP"],
+            "destinationFqdns": ["ntp.ubuntu.com"],
+            "destinationPorts": ["123"],
+        },
+        {
+            "ruleType": "NetworkRule",
+            "name": "aks-tunnel",
+            "sourceAddresses": sources,
+            "ipProtocols": ["UDP", "TCP"],
+            "destinationAddresses": [f"AzureCloud.{LOCATION}"],
+            "destinationPorts": ["1194", "9000"],
+        },
+    ]
+    https = [{"protocolType": "Https", "port": 443}]
+    app_rules = [
+        {
+            "ruleType": "ApplicationRule",
+            "name": "aks",
+            "sourceAddresses": sources,
+            "protocols": https,
+            "fqdnTags": ["AzureKubernetesService"],
+        },
+        {
+            "ruleType": "ApplicationRule",
+            "name": "docker-hub",
+            "sourceAddresses": sources,
+            "protocols": https,
+            "targetFqdns": DOCKER_HUB,
+        },
+    ]
+    b.put(
+        f"{policy['id']}/ruleCollectionGroups/aks-egress",
+        {
+            "properties": {
+                "priority": 200,
+                "ruleCollections": [
+                    {
+                        "ruleCollectionType": "FirewallPolicyFilterRuleCollection",
+                        "name": "network",
+                        "priority": 200,
+                        "action": {"type": "Allow"},
+                        "rules": network_rules,
+                    },
+                    {
+                        "ruleCollectionType": "FirewallPolicyFilterRuleCollection",
+                        "name": "application",
+                        "priority": 300,
+                        "action": {"type": "Allow"},
+                        "rules": app_rules,
+                    },
+                ],
+            }
+        },
+    )
+    firewall = b.resource(
+        rg,
+        "Microsoft.Network/azureFirewalls",
+        "fw-demo-hub",
+        {
+            "location": LOCATION,
+            "properties": {
+                "sku": {"name": "AZFW_VNet", "tier": "Standard"},
+                "firewallPolicy": {"id": policy["id"]},
+                "ipConfigurations": [
+                    {
+                        "name": "fw-ipconfig",
+                        "properties": {
+                            "subnet": {"id": f"{hub}/subnets/AzureFirewallSubnet"},
+                            "publicIPAddress": {"id": pip["id"]},
+                        },
+                    }
+                ],
+            },
+        },
+    )
+    return str(firewall["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"])
+
+
+CLUSTERS = (legacy_129, windows_pool, ready_to_migrate, already_isolated, behind_firewall)
+
+
+def seed_demo(emu: Emulator) -> None:
+    """Fill `emu` with the five demo clusters (see the module docstring)."""
+    faults, emu.faults = emu.faults, Faults(FaultConfig(), time_scale=0.0)
+    try:
+        builder = _Builder(emu)
+        for build in CLUSTERS:
+            build(builder)
+    finally:
+        emu.faults = faults
+
+
+register_seed("demo", seed_demo)

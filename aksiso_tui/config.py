@@ -26,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from aksiso_tui.findings import Finding, error
-from aksiso_tui.spec import Spec, spec_to_data
+from aksiso_tui.spec import Spec, spec_to_data, submodel_of
 
 MAX_CONFIG_BYTES = 1_000_000
 """Config files larger than this are refused (a real one is well under 10 kB)."""
@@ -185,21 +185,11 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
         info = model.model_fields.get(part)
         if info is None:
             return None
-        sub = _submodel(info.annotation)
+        sub = submodel_of(info.annotation)
         if sub is None:
             return None
         model = sub
     return model
-
-
-def _submodel(annotation: object) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _submodel(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -291,6 +291,17 @@ def derive_defaults(spec: Spec) -> None:
             pass
 
 
+def submodel_of(annotation: object) -> type[BaseModel] | None:
+    """The pydantic model inside a field annotation (`X`, `X | None`, `list[X]`), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = submodel_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
 def spec_to_data(spec: Spec) -> dict[str, Any]:
     """The spec as plain data for YAML, without keys that hold nothing."""
     return spec.model_dump(mode="json", exclude_none=True)

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from aksiso_tui.findings import Finding, Severity
-from aksiso_tui.spec import Scenario, Spec
+from aksiso_tui.spec import Scenario, Spec, submodel_of
 from aksiso_tui.validate.addresses import check_hub, check_network, check_service_network
 from aksiso_tui.validate.choices import (
     check_basics,
@@ -41,22 +41,12 @@ def _field_order() -> dict[str, int]:
         for name, info_ in model.model_fields.items():
             path = f"{prefix}{name}"
             order[path] = len(order)
-            sub = _submodel(info_.annotation)
+            sub = submodel_of(info_.annotation)
             if sub is not None:
                 visit(sub, f"{path}.")
 
     visit(Spec, "")
     return order
-
-
-def _submodel(annotation: object) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _submodel(arg)
-        if found is not None:
-            return found
-    return None
 
 
 _ORDER = _field_order()

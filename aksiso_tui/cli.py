@@ -44,6 +44,19 @@ def _build_parser() -> argparse.ArgumentParser:
     from aksiso_tui.emulator.cli import add_arguments
 
     add_arguments(p)
+
+    from aksiso_tui.commands import apply as apply_cmd
+    from aksiso_tui.commands import destroy as destroy_cmd
+
+    p = sub.add_parser("apply", help="create or change what a config file describes, journaled")
+    apply_cmd.add_arguments(p)
+    p = sub.add_parser("destroy", help="delete what one apply run created, in reverse order")
+    destroy_cmd.add_arguments(p)
+
+    from aksiso_tui.commands import audit as audit_cmd
+
+    p = sub.add_parser("audit", help="report how isolated an existing cluster really is")
+    audit_cmd.add_arguments(p)
     return parser
 
 
@@ -93,11 +106,35 @@ def _cmd_emulator(args: argparse.Namespace) -> int:
     return run_from_args(args)
 
 
+def _cmd_apply(args: argparse.Namespace) -> int:
+    spec = _load_valid_spec(args.file)
+    if spec is None:
+        return EXIT_BAD_INPUT
+    from aksiso_tui.commands.apply import run_apply
+
+    return run_apply(args, spec)
+
+
+def _cmd_destroy(args: argparse.Namespace) -> int:
+    from aksiso_tui.commands.destroy import run_destroy
+
+    return run_destroy(args)
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from aksiso_tui.commands.audit import run_audit
+
+    return run_audit(args)
+
+
 COMMANDS = {
+    "apply": _cmd_apply,
+    "destroy": _cmd_destroy,
     "validate": _cmd_validate,
     "plan": _cmd_plan,
     "schema": _cmd_schema,
     "emulator": _cmd_emulator,
+    "audit": _cmd_audit,
 }
 
 
@@ -105,11 +142,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        print(
-            "The wizard is not built yet. Try: aksiso plan examples/seed000-byo-private-link.yaml",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
+        from aksiso_tui.ui.run import run_wizard
+
+        try:
+            return run_wizard(args.config, args.demo)
+        except KeyboardInterrupt:
+            return EXIT_CANCELLED
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -166,3 +166,19 @@ async def write(
     if hasattr(result, "result") and inspect.iscoroutinefunction(result.result):
         result = await result.result()
     return to_wire(result)
+
+
+async def delete(factory: ClientFactory, rid: str, api_version: str | None = None) -> bool:
+    """DELETE the resource and wait for its long-running operation; False if it was not there."""
+    from azure.core.exceptions import ResourceNotFoundError
+
+    kind = kind_of(rid)
+    ops = _ops(factory, kind, api_version)
+    call = getattr(ops, "begin_delete", None) or ops.delete
+    try:
+        result = await call(*_args(kind, parse(rid)))
+        if hasattr(result, "result") and inspect.iscoroutinefunction(result.result):
+            await result.result()
+    except ResourceNotFoundError:
+        return False
+    return True

@@ -135,9 +135,26 @@ def test_unknown_and_failing_commands(sync_emulator: EmulatorThread) -> None:
     seed.create_cluster()
     bad = seed.run("kubectl frobnicate")
     assert (
-        bad.provisioning_state == "Succeeded" and bad.exit_code == 1 and "unknown command" in bad.logs
+        bad.provisioning_state == "Succeeded"
+        and bad.exit_code == 1
+        and "unknown command" in bad.logs
     )
     assert seed.run("kubectl delete pod ghost").exit_code == 1
     seed.run("kubectl run a --image=nginx")
     assert seed.run("kubectl delete pod a").logs == 'pod "a" deleted\n'
     assert seed.run("kubectl get pods").logs == "No resources found in default namespace.\n"
+
+
+def test_get_credentials_kubeconfig(sync_emulator: EmulatorThread) -> None:
+    """`az aks get-credentials`: a kubeconfig naming the private API server."""
+    import yaml
+
+    seed = Seed(sync_emulator.base_url).byo()
+    mc = seed.create_cluster()
+    creds = seed.aks.managed_clusters.list_cluster_user_credentials(RG, AKS)
+    config = yaml.safe_load(bytes(creds.kubeconfigs[0].value).decode())
+    assert creds.kubeconfigs[0].name == "clusterUser"
+    assert config["clusters"][0]["cluster"]["server"] == f"https://{mc.private_fqdn}:443"
+    assert config["current-context"] == AKS
+    admin = seed.aks.managed_clusters.list_cluster_admin_credentials(RG, AKS)
+    assert admin.kubeconfigs[0].name == "clusterAdmin"

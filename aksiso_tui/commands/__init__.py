@@ -1,0 +1,1 @@
+"""Headless commands that run plans against Azure: `apply`, `destroy` (and their target choice)."""

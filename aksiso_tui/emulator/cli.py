@@ -33,7 +33,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--state", default=None, metavar="FILE", help="load from and persist to FILE"
     )
     parser.add_argument(
-        "--tls", action="store_true", help="serve HTTPS with a self-signed certificate"
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a self-signed certificate and sign-in endpoints (for the az CLI)",
+    )
+    parser.add_argument(
+        "--tls-dir",
+        default=None,
+        metavar="DIR",
+        help="with --tls: write cert.pem/key.pem here (default: a new temporary directory), "
+        "so REQUESTS_CA_BUNDLE=DIR/cert.pem stays valid across restarts",
     )
 
 
@@ -54,5 +63,6 @@ def run_from_args(args: argparse.Namespace) -> int:
         faults=args.faults,
         seed=args.seed,
         state_file=args.state,
-        tls=args.tls,
+        tls=args.tls or bool(args.tls_dir),
+        tls_dir=args.tls_dir,
     )

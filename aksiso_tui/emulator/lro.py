@@ -10,11 +10,15 @@ Durations come from AZURE_FACTS.md "Typical durations" times ``time_scale``. At 
 an operation is due immediately, yet the client still goes through the whole LRO protocol: the
 first status poll answers ``Succeeded``.
 
-Retry-After on LRO answers: azure-core treats ``Retry-After: 0`` as absent (it then waits its
-own ``polling_interval``, 30 s by default, even before the first poll) and reads ``Retry-After``
-before ``retry-after-ms``. So the emulator sends ``Retry-After`` in whole seconds (1..10) for
-waits of a second or more and ``retry-after-ms`` (>= 1) for shorter ones, including time_scale 0:
-an unmodified client with the default polling_interval still finishes in milliseconds.
+The poll delay on LRO answers is the operation's *remaining* time, so a client wakes when the
+operation is done: one poll per wait instead of a poll per ``polling_interval``, and no interval
+overshoot on the critical path (real ARM approximates this with its Retry-After). azure-core
+(``get_retry_after``) reads ``Retry-After`` first, then ``retry-after-ms`` /
+``x-ms-retry-after-ms``, and treats ``Retry-After: 0`` as absent (it then waits its own
+``polling_interval``, 30 s by default). ``Retry-After`` carries whole seconds only, so: a wait of
+:data:`MAX_RETRY_AFTER_S` or more is ``Retry-After: 10`` (the cap: the client checks back at least
+that often); anything shorter is ``retry-after-ms`` rounded up (>= 1, also at time_scale 0), never
+together with ``Retry-After``, which would win and round a 4.2 s wait up to 5.
 """
 
 from __future__ import annotations
@@ -87,10 +91,14 @@ class Clock:
         return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
+MAX_RETRY_AFTER_S = 10
+"""Longest poll delay the emulator asks for (whole seconds, as ``Retry-After``)."""
+
+
 def retry_after_headers(clock: Clock, remaining: float) -> dict[str, str]:
-    """Headers telling a poller how long to wait before its next poll (see module docstring)."""
-    if remaining >= 1:
-        return {"Retry-After": str(min(10, math.ceil(remaining)))}
+    """Headers telling a poller to come back when the operation is due (see module docstring)."""
+    if remaining >= MAX_RETRY_AFTER_S:
+        return {"Retry-After": str(MAX_RETRY_AFTER_S)}
     return {"retry-after-ms": str(max(1, math.ceil(remaining * 1000)))}
 
 

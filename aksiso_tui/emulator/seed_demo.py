@@ -123,7 +123,11 @@ class _Builder:
             {
                 "location": LOCATION,
                 "sku": {"name": "Premium"},
-                "properties": {"publicNetworkAccess": "Disabled", "anonymousPullEnabled": False},
+                "properties": {
+                    "publicNetworkAccess": "Disabled",
+                    "anonymousPullEnabled": False,
+                    "networkRuleSet": {"defaultAction": "Deny"},
+                },
             },
         )
         self.put(
@@ -181,7 +185,7 @@ class _Builder:
         ):
             self.put(
                 f"{zone['id']}/A/{record}",
-                {"properties": {"ttl": 10, "aRecords": [{"ipv4Address": ips[member]}]}},
+                {"properties": {"ttl": 3600, "aRecords": [{"ipv4Address": ips[member]}]}},
             )
         return str(acr["id"])
 
@@ -533,6 +537,11 @@ def seed_demo(emu: Emulator) -> None:
     """Fill `emu` with the five demo clusters (see the module docstring)."""
     faults, emu.faults = emu.faults, Faults(FaultConfig(), time_scale=0.0)
     try:
+        # A subscription that has clusters and registries has their providers registered.
+        providers = dict(emu.store.meta.get("providers", {}))
+        for ns in ("microsoft.containerservice", "microsoft.containerregistry"):
+            providers[ns] = "Registered"
+        emu.store.meta["providers"] = providers
         builder = _Builder(emu)
         for build in CLUSTERS:
             build(builder)

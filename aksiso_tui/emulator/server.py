@@ -307,6 +307,23 @@ class EmulatorThread:
         self._thread.join(timeout=10)
 
 
+def az_hint(base_url: str, ca_cert: Path) -> str:
+    """What to type to point the official az CLI at a ``--tls`` emulator (README: "Rehearse a
+    script offline")."""
+    from aksiso_tui.emulator.context import TENANT_ID
+
+    return (
+        f"aksiso emulator: TLS certificate {ca_cert} "
+        f"(trust it, e.g. REQUESTS_CA_BUNDLE={ca_cert})\n"
+        "aksiso emulator: to use the az CLI, in a shell with AZURE_CONFIG_DIR set to a scratch "
+        "directory:\n"
+        f"  export REQUESTS_CA_BUNDLE={ca_cert} AZURE_CORE_INSTANCE_DISCOVERY=false\n"
+        f"  az cloud register -n AksisoEmulator --endpoint-resource-manager {base_url}/\n"
+        "  az cloud set -n AksisoEmulator\n"
+        f"  az login --service-principal -u aksiso -p any --tenant {TENANT_ID}"
+    )
+
+
 def serve(
     port: int = 8765,
     host: str = "127.0.0.1",
@@ -315,23 +332,22 @@ def serve(
     seed: str | None = None,
     state_file: str | None = None,
     tls: bool = False,
+    tls_dir: str | None = None,
 ) -> int:
-    """Run until SIGINT/SIGTERM; prints one ``listening on`` line. Returns the exit code."""
+    """Run until SIGINT/SIGTERM; prints one ``listening on`` line (with ``tls``, how to point the
+    az CLI at it goes to stderr). Returns the exit code."""
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        async with EmulatorServer(time_scale, faults, seed, state_file, port, host, tls=tls) as emu:
+        async with EmulatorServer(
+            time_scale, faults, seed, state_file, port, host, tls=tls, tls_dir=tls_dir
+        ) as emu:
             print(f"aksiso emulator listening on {emu.base_url}", flush=True)
             if emu.ca_cert_path is not None:
-                print(
-                    f"aksiso emulator: TLS certificate {emu.ca_cert_path} "
-                    f"(trust it, e.g. REQUESTS_CA_BUNDLE={emu.ca_cert_path})",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                print(az_hint(emu.base_url, emu.ca_cert_path), file=sys.stderr, flush=True)
             await stop.wait()
 
     try:

@@ -1,9 +1,16 @@
-"""``--tls``: HTTPS with a generated self-signed certificate, plus the minimal OpenID discovery
-and token endpoints a client needs to "sign in" against the emulator (so the official ``az`` CLI
-can be pointed at it with ``az cloud register``). Any client id/secret gets a token; the token
-is an unsigned JWT the emulator accepts like any other bearer token.
+"""``--tls``: HTTPS with a generated self-signed certificate, plus the minimal endpoints a client
+needs to "sign in" against the emulator, so the official ``az`` CLI can be pointed at it
+(README "Rehearse a script offline"):
 
-Uses ``cryptography`` (installed with azure-identity/msal), imported only when TLS is asked for.
+* ``GET /metadata/endpoints``: the cloud metadata ``az cloud register --endpoint-resource-manager``
+  reads (sign-in at this server, Azure's usual token audience);
+* OpenID discovery (``/{tenant}/v2.0/.well-known/openid-configuration``), which MSAL fetches for
+  its authority once instance discovery is off (``AZURE_CORE_INSTANCE_DISCOVERY=false``; otherwise
+  it asks login.microsoftonline.com), and ``/common/discovery/instance``;
+* the token endpoint: any client id/secret gets an unsigned JWT the emulator accepts like any other
+  bearer token.
+
+Uses ``cryptography`` (a declared dependency), imported only when TLS is asked for.
 """
 
 from __future__ import annotations

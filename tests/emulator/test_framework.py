@@ -379,6 +379,12 @@ def test_tls_with_openid_token_endpoint(tmp_path: Path) -> None:
         )
         rm.resource_groups.create_or_update("rg1", {"location": "eastus"})
         assert rm.resource_groups.get("rg1").location == "eastus"
+        # what `az cloud register --endpoint-resource-manager URL/` reads (note the //)
+        meta = requests.get(
+            f"{emu.base_url}//metadata/endpoints?api-version=2022-09-01", verify=cert
+        ).json()
+        assert meta["resourceManager"] == f"{emu.base_url}/"
+        assert meta["authentication"]["loginEndpoint"] == emu.base_url
         log = requests.get(f"{emu.base_url}/_emulator/requests", verify=cert).text
         assert "s3cret" not in log and token not in log
 

@@ -93,6 +93,9 @@ def test_links_and_records(dns: PrivateDnsManagementClient) -> None:
         {"properties": {"ttl": 10, "aRecords": [{"ipv4Address": "10.0.2.5"}]}},
     )
     assert data.fqdn == "myacr123.eastus.data.privatelink.azurecr.io."
+    empty = dns.record_sets.create_or_update("rg1", ZONE, "A", "empty", {"properties": {}})
+    assert empty.a_records == [] and empty.ttl == 3600  # az's add-record appends to the list
+    dns.record_sets.delete("rg1", ZONE, "A", "empty")
     patched = dns.record_sets.update("rg1", ZONE, "A", "myacr123", {"properties": {"ttl": 60}})
     assert patched.ttl == 60 and patched.a_records[0].ipv4_address == "10.0.2.4"
     assert sorted(r.name for r in dns.record_sets.list_by_type("rg1", ZONE, "A")) == [

@@ -94,9 +94,12 @@ async def run_command(executor: AzureExecutor, step: Step, ctx: StepContext, com
     logs = str(p.get("logs") or "")
     for line in logs.rstrip("\n").splitlines():
         ctx.log("info", f"  {line}")
+    # AKS answers "Succeeded" once the command ran, whatever kubectl returned: kubectl's own
+    # result is in exitCode ("failed" means the command could not run at all).
     state = str(p.get("provisioningState") or "").lower()
-    if state == "failed":
-        ctx.log("warning", f"exit code {p.get('exitCode')}: {p.get('reason') or 'failed'}")
+    exit_code = p.get("exitCode")
+    if state == "failed" or (exit_code not in (None, 0)):
+        ctx.log("warning", f"exit code {exit_code}: {p.get('reason') or 'command failed'}")
     return logs
 
 

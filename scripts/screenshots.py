@@ -3,13 +3,16 @@
     python scripts/screenshots.py [--size 100x32] [--out screenshots]
 
 The screens are the app's own, driven through `App.run_test()` from sample configs and the demo
-catalog, so the README's pictures never drift from the code (STYLE habit 11).
+catalog, so the README's pictures never drift from the code (STYLE habit 11). The execution panel
+and the summary are the snapshot tests' replays (tests/ui/snapshot_apps/_run.py): the engine's
+events for the example plan on a fixed clock.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from aksiso_tui.ui.app import AksisoApp
 from aksiso_tui.ui.catalog import make_demo_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "ui" / "snapshot_apps"))
 EXAMPLE = ROOT / "examples" / "hub-firewall-spoke.yaml"
 
 Action = Callable[[Pilot[int]], Awaitable[None]]
@@ -83,7 +87,24 @@ async def shoot(out: Path, size: tuple[int, int]) -> list[Path]:
             await pilot.wait_for_scheduled_animations()
             path = Path(app.save_screenshot(filename=f"{name}.svg", path=str(out)))
             written.append(path)
+    from _run import ReplayApp
+
+    for name, mode in RUN_SHOTS:
+        replay = ReplayApp(mode)
+        async with replay.run_test(size=size) as pilot:
+            await replay.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()
+            path = Path(replay.save_screenshot(filename=f"{name}.svg", path=str(out)))
+            written.append(path)
     return written
+
+
+RUN_SHOTS = [
+    ("10-execute-mid-run", "mid-run"),
+    ("10b-execute-failed", "failed"),
+    ("11-summary", "summary"),
+]
 
 
 def main() -> None:

@@ -2,11 +2,12 @@
 
 `AksisoApp` holds the one `Draft` (the Spec under edit) that every step screen reads and writes,
 the `ArmCatalog` the screens ask for live lists, and the order of the steps. Screens are imported
-only when first shown, so the first screen appears fast.
+only when first shown, and the first screen is drawn before the Spec (pydantic, and the docstrings
+it parses) is imported: `Draft` is made on first use and a thread imports the core meanwhile.
 
-Extension points for what comes after the review (execution, verification, migration, audit):
-- `start_apply(spec, plan)` is called when the operator confirms Apply; override it (or replace
-  the `ApplyRequested` handler) to push the execution screen.
+After the review: `start_apply(spec, plan)` pushes the live execution panel, which runs the plan
+through `backend` (the embedded emulator with `--demo`, else Azure); the summary follows it.
+`resume_run(run_id)` reopens a journaled run. Extension points for what else comes:
 - `STEPS` / `flow()` decide which steps a scenario walks through; add a step with `StepDef`.
 - `start_audit()` is called from the welcome screen's "Audit" card.
 """
@@ -14,6 +15,7 @@ Extension points for what comes after the review (execution, verification, migra
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,15 +27,16 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from aksiso_tui.findings import Severity
-from aksiso_tui.spec import Scenario, Spec
 from aksiso_tui.ui.catalog import ArmCatalog, OfflineCatalog
 from aksiso_tui.ui.commands import WizardCommands
 from aksiso_tui.ui.messages import ApplyRequested
-from aksiso_tui.ui.state import Draft
 
 if TYPE_CHECKING:
+    from aksiso_tui.commands.wizard_backend import Backend
     from aksiso_tui.plan.model import Plan
+    from aksiso_tui.spec import Scenario, Spec
     from aksiso_tui.ui.screens.base import StepScreen
+    from aksiso_tui.ui.state import Draft
 
 T = TypeVar("T")
 
@@ -47,30 +50,30 @@ class StepDef:
     """Breadcrumb label."""
     screen: str
     """`module:Class` of the step's screen, imported when first shown."""
-    scenarios: tuple[Scenario, ...] = (Scenario.CREATE, Scenario.MIGRATE, Scenario.DISABLE)
+    scenarios: tuple[str, ...] = ("create", "migrate", "disable")
+    """`Scenario` values (strings, so the flow is known before the Spec is imported)."""
 
 
 _S = "aksiso_tui.ui.screens"
+_CREATE_MIGRATE = ("create", "migrate")
 STEPS: list[StepDef] = [
     StepDef("welcome", "Welcome", f"{_S}.welcome:WelcomeScreen"),
     StepDef("azure", "Azure", f"{_S}.azure_context:AzureContextScreen"),
-    StepDef(
-        "registry", "Registry", f"{_S}.registry:RegistryScreen", (Scenario.CREATE, Scenario.MIGRATE)
-    ),
-    StepDef(
-        "api_server",
-        "API server",
-        f"{_S}.api_server:ApiServerScreen",
-        (Scenario.CREATE, Scenario.MIGRATE),
-    ),
-    StepDef(
-        "outbound", "Outbound", f"{_S}.outbound:OutboundScreen", (Scenario.CREATE, Scenario.MIGRATE)
-    ),
-    StepDef("network", "Network", f"{_S}.network:NetworkScreen", (Scenario.CREATE,)),
-    StepDef("hub", "Hub", f"{_S}.hub:HubScreen", (Scenario.CREATE,)),
+    StepDef("registry", "Registry", f"{_S}.registry:RegistryScreen", _CREATE_MIGRATE),
+    StepDef("api_server", "API server", f"{_S}.api_server:ApiServerScreen", _CREATE_MIGRATE),
+    StepDef("outbound", "Outbound", f"{_S}.outbound:OutboundScreen", _CREATE_MIGRATE),
+    StepDef("network", "Network", f"{_S}.network:NetworkScreen", ("create",)),
+    StepDef("hub", "Hub", f"{_S}.hub:HubScreen", ("create",)),
     StepDef("review", "Review", f"{_S}.review:ReviewScreen"),
 ]
 """Every step, in order. Migration's cluster picker and pre-flight steps slot in here later."""
+
+CORE_MODULES = (
+    "aksiso_tui.ui.state",
+    "aksiso_tui.ui.help",
+    "aksiso_tui.ui.screens.azure_context",
+)
+"""Imported in a thread while the first screen is shown (pydantic and the Spec's docstrings)."""
 
 
 def _load_class(ref: str) -> type[Any]:
@@ -104,13 +107,21 @@ class AksisoApp(App[int]):
         export_dir: Path | None = None,
         cursor_blink: bool = True,
         check_delay_s: float = 0.3,
+        backend: Backend | None = None,
     ) -> None:
         super().__init__()
         self.cursor_blink = cursor_blink
         """False for snapshots and screenshots (a blinking cursor is not reproducible)."""
         self.check_delay_s = check_delay_s
         """How long typing must pause before a live check (registry name) is sent."""
-        self.draft = Draft(spec)
+        self._initial_spec = spec
+        self._draft: Draft | None = None
+        self.core_ready = spec is not None or "aksiso_tui.ui.state" in sys.modules
+        """The Spec and its help are imported (at once with `--config`, else in the background)."""
+        self.backend = backend
+        """Where runs go (and, unless `catalog` is given, the live lists come from)."""
+        if catalog is None and backend is not None:
+            catalog = backend.catalog()
         self.catalog: ArmCatalog = catalog if catalog is not None else OfflineCatalog()
         self.demo = demo
         self.config_path = config_path
@@ -124,15 +135,33 @@ class AksisoApp(App[int]):
         self.exported: dict[str, Path] = {}
         """What was written this session, by kind (answers, az, json)."""
         self._cache: dict[str, Any] = {}
+        self.session_runs: list[str] = []
+        """Run ids started or resumed this session, oldest first (the demo clean-up undoes them)."""
         self.theme = theme
 
     # --- flow -------------------------------------------------------------------------------
     @property
+    def draft(self) -> Draft:
+        if self._draft is None:
+            from aksiso_tui.ui.state import Draft
+
+            self._draft = Draft(self._initial_spec)
+        return self._draft
+
+    @property
     def spec(self) -> Spec:
         return self.draft.spec
 
+    def scenario(self) -> str:
+        """The chosen scenario's value, without importing the Spec if nobody has yet."""
+        if self._draft is not None:
+            return self._draft.spec.scenario.value
+        if self._initial_spec is not None:
+            return self._initial_spec.scenario.value
+        return "create"
+
     def flow(self) -> list[StepDef]:
-        scenario = self.draft.spec.scenario
+        scenario = self.scenario()
         return [s for s in STEPS if scenario in s.scenarios]
 
     def step_labels(self) -> list[tuple[str, str]]:
@@ -164,6 +193,26 @@ class AksisoApp(App[int]):
     def on_mount(self) -> None:
         self.visited.add(self.start_at)
         self.push_screen(self.make_screen(self.start_at))
+        self.call_after_refresh(self._start_background)
+
+    def _start_background(self) -> None:
+        """After the first screen is drawn: load the core, start the backend (the emulator)."""
+        if self.backend is not None:
+            self.run_worker(self.backend.start(), group="backend", exit_on_error=False)
+        if not self.core_ready:
+            self.run_worker(self._load_core, thread=True, group="core", exit_on_error=False)
+
+    def _load_core(self) -> None:
+        for name in CORE_MODULES:
+            importlib.import_module(name)
+        self.call_from_thread(self._core_loaded)
+
+    def _core_loaded(self) -> None:
+        self.core_ready = True
+        for screen in self.screen_stack:
+            loaded = getattr(screen, "core_loaded", None)
+            if loaded is not None:
+                loaded()
 
     def show_step(self, key: str) -> None:
         self.current = key
@@ -219,9 +268,9 @@ class AksisoApp(App[int]):
         return True
 
     # --- scenario hooks ---------------------------------------------------------------------
-    def start_scenario(self, scenario: Scenario) -> None:
+    def start_scenario(self, scenario: Scenario | str) -> None:
         """The welcome screen's choice; the breadcrumb follows the scenario's flow."""
-        self.draft.set("scenario", scenario.value)
+        self.draft.set("scenario", str(getattr(scenario, "value", scenario)))
         self.visited &= {s.key for s in self.flow()}
         self.advance()
 
@@ -230,14 +279,119 @@ class AksisoApp(App[int]):
         self.notify("Auditing an existing cluster comes next; try `aksiso audit` meanwhile.")
 
     def start_apply(self, spec: Spec, plan: Plan) -> None:
-        """Hook: the execution panel replaces this (push the execute screen with the plan)."""
-        self.notify(
-            f"{len(plan)} steps ready for subscription {spec.subscription}. "
-            "Applying from the wizard comes next; meanwhile: save the answers and run "
-            "`aksiso apply FILE`.",
-            title="Apply",
-            timeout=8,
-        )
+        """Push the live execution panel for `plan`.
+
+        The last run of this session is resumed when it did not succeed and its journal holds
+        the same plan on the same target (Edit answers, then Apply with nothing changed that
+        the plan depends on); any other plan starts a new run.
+        """
+        if self.backend is None:
+            self.notify(
+                "There is no Azure connection to apply to; run `aksiso --demo` to try it, or "
+                "save the answers and run `aksiso apply FILE`.",
+                title="Apply",
+                severity="error",
+            )
+            return
+        from aksiso_tui.ui.screens.execute import ExecuteScreen
+
+        self.push_screen(ExecuteScreen(spec, plan, resume_from=self._resumable(plan)))
+
+    def _resumable(self, plan: Plan) -> Any:
+        if not self.session_runs or self.backend is None:
+            return None
+        from aksiso_tui.engine import RunStatus, load_journal, plan_fingerprint
+
+        try:
+            journal = load_journal(self.session_runs[-1])
+        except (FileNotFoundError, ValueError):
+            return None
+        if journal.status is RunStatus.SUCCEEDED or journal.plan_hash != plan_fingerprint(plan):
+            return None
+        if journal.target and journal.target != self.backend.label:
+            return None
+        return journal
+
+    def note_run(self, run_id: str) -> None:
+        """The execution panel started (or resumed) `run_id`."""
+        if run_id in self.session_runs:
+            self.session_runs.remove(run_id)
+        self.session_runs.append(run_id)
+
+    def leave_run(self, step: str) -> None:
+        """From the panel or the summary back to the wizard, at `step`."""
+        from aksiso_tui.ui.screens.base import StepScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, StepScreen):
+            self.pop_screen()
+        if step == "welcome":
+            self.visited = {"welcome"}
+        self.show_step(step if step in {s.key for s in self.flow()} else "review")
+
+    def backend_where(self) -> str:
+        return self.backend.where if self.backend is not None else "offline"
+
+    def run_active(self) -> bool:
+        from aksiso_tui.ui.screens.execute import ExecuteScreen
+
+        return any(isinstance(s, ExecuteScreen) and s.active for s in self.screen_stack)
+
+    # --- resuming a journaled run -----------------------------------------------------------
+    def action_resume_run(self) -> None:
+        """Pick a journaled run and resume it (the command palette and the welcome screen)."""
+        from aksiso_tui.ui.screens.runs import RunsScreen
+
+        def picked(run_id: str | None) -> None:
+            if run_id:
+                self.resume_run(run_id)
+
+        self.push_screen(RunsScreen(), picked)
+
+    def resume_run(self, run_id: str) -> None:
+        """Reopen `run_id` in the panel with the answers it was started with, and resume it."""
+        from aksiso_tui.commands.wizard_backend import load_answers
+        from aksiso_tui.engine import load_journal, plan_fingerprint
+        from aksiso_tui.plan import build_plan
+        from aksiso_tui.ui.screens.execute import ExecuteScreen
+
+        try:
+            journal = load_journal(run_id)
+        except (FileNotFoundError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot resume", severity="error")
+            return
+        spec = load_answers(run_id)
+        if spec is None and self._draft is not None:
+            spec = self._draft.spec
+        if spec is None:
+            self.notify(
+                f"Run {run_id} was started by `aksiso apply`: resume it with "
+                f"`aksiso apply FILE --resume {run_id}`, or open its config with --config.",
+                title="Cannot resume",
+                severity="error",
+            )
+            return
+        plan = build_plan(spec)
+        if journal.plan_hash != plan_fingerprint(plan):
+            self.notify(
+                f"Run {run_id} was made from other answers than these; open its config.",
+                title="Cannot resume",
+                severity="error",
+            )
+            return
+        if self.backend is None or (journal.target and journal.target != self.backend.label):
+            where = journal.target or "Azure"
+            self.notify(
+                f"Run {run_id} ran on {where}; resume it there "
+                f"({'aksiso --demo' if where.startswith('demo') else 'aksiso'}).",
+                title="Cannot resume",
+                severity="error",
+            )
+            return
+        from aksiso_tui.ui.state import Draft
+
+        self._draft = Draft(spec)
+        self.visited = {s.key for s in self.flow()}
+        self.push_screen(ExecuteScreen(spec, plan, resume_from=journal))
 
     def on_apply_requested(self, message: ApplyRequested) -> None:
         self.start_apply(message.spec, message.plan)
@@ -333,8 +487,30 @@ class AksisoApp(App[int]):
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
 
+    async def action_quit(self) -> None:
+        """Quit; while a run is going, ask first (its Azure operations would carry on alone)."""
+        if not self.run_active():
+            self.exit(0)
+            return
+        from rich.text import Text
+
+        from aksiso_tui.ui.screens.confirm import ConfirmScreen
+
+        body = Text(
+            "A run is in progress. Quitting stops it: operations already sent finish in Azure, "
+            "and Resume a run (welcome screen) continues it from its journal."
+        )
+
+        def decided(ok: bool | None) -> None:
+            if ok:
+                self.exit(130)
+
+        self.push_screen(ConfirmScreen("Quit during the run?", body, "Quit"), decided)
+
     async def on_unmount(self) -> None:
         await self.catalog.close()
+        if self.backend is not None:
+            await self.backend.close()
 
     def get_default_screen(self) -> Screen[Any]:
         return Screen()

@@ -13,6 +13,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Export az script", "export_az", "Write the plan as a runnable az bash script"),
     ("Export JSON plan", "export_json", "Write the plan as JSON"),
     ("Review the plan", "goto_step('review')", "Jump to the review (if every step is complete)"),
+    ("Resume a journaled run", "resume_run", "Pick a run from its journal and continue it"),
     ("Toggle light/dark theme", "toggle_theme", "Switch between textual-dark and textual-light"),
     ("Quit", "quit", "Leave aksiso (ctrl+q)"),
 )

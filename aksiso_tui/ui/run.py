@@ -1,4 +1,10 @@
-"""`aksiso [--demo] [--config FILE]`: start the wizard. Imported only when the wizard runs."""
+"""`aksiso [--demo] [--config FILE]`: start the wizard. Imported only when the wizard runs.
+
+With `--demo` the wizard lists and applies against the embedded emulator, started inside the
+app's event loop once the first screen is up (`Backend.demo_default()`); without it, against
+Azure through `DefaultAzureCredential` (the Azure screen says whether a sign-in was found). The
+Azure SDK and aiohttp are imported in the background, never before the first screen.
+"""
 
 from __future__ import annotations
 
@@ -28,14 +34,11 @@ def run_wizard(config: str | None, demo: bool) -> int:
                 if finding.severity is not Severity.INFO:
                     print(finding.line(), file=sys.stderr)
             return 2
-    if demo:
-        from aksiso_tui.ui.catalog import make_demo_catalog
+    from aksiso_tui.commands.wizard_backend import Backend
 
-        catalog = make_demo_catalog()
-    else:
-        catalog = live_catalog()
+    backend = Backend.demo_default() if demo else Backend.azure()
     from aksiso_tui.ui.app import AksisoApp
 
-    app = AksisoApp(spec, catalog, demo, config_path=config)
+    app = AksisoApp(spec, None, demo, config_path=config, backend=backend)
     result = app.run()
     return int(result or 0)

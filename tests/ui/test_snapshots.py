@@ -67,3 +67,9 @@ def test_light_theme(snap_compare) -> None:  # type: ignore[no-untyped-def]
         await settle(pilot)
 
     assert snap_compare(APPS / "registry.py", terminal_size=(100, 32), run_before=toggle)
+
+
+@pytest.mark.parametrize("name", ["execute_mid_run", "execute_failed", "execute_summary"])
+def test_run_screens(snap_compare, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The live panel mid-run and after a failure, and the summary, replayed on a fixed clock."""
+    assert snap_compare(APPS / f"{name}.py", terminal_size=(100, 32), run_before=settle)

@@ -21,7 +21,6 @@ from textual.widgets import Button, Footer
 
 from aksiso_tui.findings import Finding, Severity
 from aksiso_tui.ui.messages import FieldEdited
-from aksiso_tui.ui.state import Draft, matches
 from aksiso_tui.ui.widgets.field_input import FieldInput
 from aksiso_tui.ui.widgets.findings_list import FindingsList
 from aksiso_tui.ui.widgets.help_panel import HelpPanel
@@ -31,6 +30,7 @@ from aksiso_tui.ui.widgets.wizard_header import WizardHeader
 
 if TYPE_CHECKING:
     from aksiso_tui.ui.app import AksisoApp
+    from aksiso_tui.ui.state import Draft
 
 
 class StepScreen(Screen[None]):
@@ -120,6 +120,8 @@ class StepScreen(Screen[None]):
         return [w for w in self.query("*") if isinstance(getattr(w, "path", None), str)]
 
     def refresh_findings(self) -> None:
+        from aksiso_tui.ui.state import matches
+
         findings = self.draft.findings_under(self.PREFIXES)
         claimed: set[int] = set()
         for widget in self.field_widgets():

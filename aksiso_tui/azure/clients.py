@@ -2,6 +2,9 @@
 
 Each client module is imported only when a step first needs it, so a plan that never touches the
 firewall never imports the (large) network SDK's firewall models, and `aksiso` starts fast.
+`preload(names)` imports the modules a plan will need in a background thread as the run starts
+(the network SDK alone takes most of a second of CPU): without it the first step to use a client
+pays the import on the event loop, stalling every other step in flight.
 
 For a plain-HTTP loopback target, each client gets its own bearer policy that allows HTTP: the
 only knob that works for every client, including the SDK's automatic provider registration
@@ -11,6 +14,8 @@ sub-requests (arm-reference/http_local.md). Policies hold a `next` pointer, so n
 from __future__ import annotations
 
 import importlib
+import threading
+from collections.abc import Iterable
 from typing import Any
 
 from aksiso_tui.azure.target import Target
@@ -76,6 +81,26 @@ class ClientFactory:
         if self.retry_backoff_factor is not None:
             kw["retry_backoff_factor"] = self.retry_backoff_factor
         return kw
+
+    def preload(self, names: Iterable[str]) -> threading.Thread | None:
+        """Import the modules of the clients `names` (in that order) in a daemon thread.
+
+        A step that needs a module meanwhile waits on Python's import lock for that module only.
+        Import errors are left for `get()` to raise where a step can report them."""
+        modules = list(dict.fromkeys(_CLIENTS[n][0] for n in names if n in _CLIENTS))
+        if not modules:
+            return None
+
+        def work() -> None:
+            for module in modules:
+                try:
+                    importlib.import_module(module)
+                except Exception:  # get() raises it again, where a step reports it
+                    continue
+
+        thread = threading.Thread(target=work, name="aksiso-preload", daemon=True)
+        thread.start()
+        return thread
 
     def get(self, name: str, api_version: str | None = None) -> Any:
         """The client `name`; with `api_version`, a separate client pinned to that version

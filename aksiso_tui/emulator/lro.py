@@ -6,7 +6,8 @@ error), and it completes at ``done_at`` on the :class:`Clock`. Nothing runs in t
 every request first calls :meth:`Operations.settle`, which finishes every operation whose time
 has come (a heap, so this is O(log n) per finished operation and O(1) otherwise).
 
-Durations come from AZURE_FACTS.md "Typical durations" times ``time_scale``. At ``time_scale=0``
+Durations come from :mod:`aksiso_tui.durations` (AZURE_FACTS.md "Typical durations", the
+table the plan's estimates use too) times ``time_scale``. At ``time_scale=0``
 an operation is due immediately, yet the client still goes through the whole LRO protocol: the
 first status poll answers ``Succeeded``.
 
@@ -32,32 +33,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from aksiso_tui import durations
+
 OperationStatus = Literal["InProgress", "Succeeded", "Failed", "Canceled"]
 
-# Typical Azure durations in seconds, by lower-cased ARM type (AZURE_FACTS.md). Providers may
-# register more with ``TYPICAL_SECONDS[type.lower()] = seconds`` or per ResourceType.duration.
-TYPICAL_SECONDS: dict[str, float] = {
-    "microsoft.resources/resourcegroups": 3,
-    "microsoft.network/virtualnetworks": 8,
-    "microsoft.network/virtualnetworks/subnets": 5,
-    "microsoft.network/virtualnetworks/virtualnetworkpeerings": 10,
-    "microsoft.network/routetables": 5,
-    "microsoft.network/routetables/routes": 5,
-    "microsoft.network/publicipaddresses": 5,
-    "microsoft.network/networkinterfaces": 5,
-    "microsoft.network/privateendpoints": 60,
-    "microsoft.network/firewallpolicies": 60,
-    "microsoft.network/firewallpolicies/rulecollectiongroups": 60,
-    "microsoft.network/azurefirewalls": 480,
-    "microsoft.network/privatednszones": 60,
-    "microsoft.network/privatednszones/virtualnetworklinks": 30,
-    "microsoft.containerregistry/registries": 90,
-    "microsoft.containerregistry/registries/cacherules": 15,
-    "microsoft.containerservice/managedclusters": 420,
-    "microsoft.containerservice/managedclusters/agentpools": 240,
-    "microsoft.managedidentity/userassignedidentities": 2,
-    "microsoft.authorization/roleassignments": 2,
-}
+# Typical Azure durations in seconds, by lower-cased ARM type: the table the plan's estimates use
+# too (aksiso_tui.durations, pure core). Providers may register more with
+# ``TYPICAL_SECONDS[type.lower()] = seconds`` or per ResourceType.duration.
+TYPICAL_SECONDS: dict[str, float] = dict(durations.BY_TYPE)
 DEFAULT_SECONDS = 5.0
 MAX_KEPT_OPERATIONS = 20_000
 """Finished operations stay pollable; beyond this many, the oldest finished ones are dropped."""

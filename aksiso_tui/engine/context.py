@@ -38,6 +38,9 @@ class StepOutcome:
 
 
 class StepExecutor(Protocol):
+    """Runs steps. It may also define ``prepare(plan) -> None``: the runner calls it once as the
+    run starts; it must return at once (start background work such as warming imports)."""
+
     async def execute(self, step: Step, ctx: StepContext) -> StepOutcome:
         """Ensure the step's desired state (GET, compare, write if needed, wait) or raise."""
         ...

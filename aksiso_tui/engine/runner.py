@@ -18,6 +18,7 @@ result; a cancelled task re-raises `CancelledError` after reporting, as asyncio 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -282,6 +283,10 @@ class _Run:
     async def run(self, started: RunStarted, resume_command: str) -> RunResult:
         t0 = self.clock()
         self.emit(started)
+        prepare = getattr(self.executor, "prepare", None)
+        if callable(prepare):  # optional and non-blocking (see StepExecutor)
+            with contextlib.suppress(Exception):  # an optimisation: never fail the run for it
+                prepare(self.plan)
         running: dict[asyncio.Task[StepResult], Step] = {}
         cancel_waiter = asyncio.ensure_future(self.handle.wait())
         try:

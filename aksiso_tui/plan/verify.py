@@ -45,7 +45,7 @@ def _run_step(
             operation=Operation.VERIFY,
             depends_on=deps,
             az=tuple(_invoke(c) for c in commands),
-            estimate_s=estimates.RUN_COMMAND if "pod" not in expect else estimates.IMAGE_PULL_CHECK,
+            estimate_s=estimates.run_commands(len(commands)),
             params={"commands": commands, "expect": expect},
         )
     )

@@ -171,7 +171,8 @@ async def test_action_and_virtual_clock() -> None:
         wid = f"{rg}/providers/Contoso.Widgets/widgets/w1"
         status, h, body = await _raw(emu, "PUT", f"{wid}?api-version={API}", {"location": "eastus"})
         assert status == 201 and body["properties"]["provisioningState"] == "Creating"
-        assert h["Retry-After"] == "10"
+        # the delay hint is the operation's remaining time (10 s, less what the request took)
+        assert 9000 < int(h["retry-after-ms"]) <= 10_000 and "Retry-After" not in h
         op_url = h["Azure-AsyncOperation"]
         async with aiohttp.ClientSession() as s, s.get(op_url, headers=AUTH) as r:
             assert (await r.json())["status"] == "InProgress"
@@ -427,3 +428,13 @@ def test_store_indexes_and_atomic_save(tmp_path: Path, monkeypatch: pytest.Monke
         store.save(path)
     assert path.read_text() == before and list(tmp_path.iterdir()) == [path]
     assert len(Store.load(path)) == 3
+
+
+def test_retry_after_is_the_remaining_time_capped() -> None:
+    """Pollers wake when the operation is due: ms precision below the cap, Retry-After at it."""
+    from aksiso_tui.emulator.lro import Clock, retry_after_headers
+
+    clock = Clock(1.0)
+    assert retry_after_headers(clock, 42.0) == {"Retry-After": "10"}
+    assert retry_after_headers(clock, 4.2) == {"retry-after-ms": "4200"}
+    assert retry_after_headers(clock, 0.0) == {"retry-after-ms": "1"}

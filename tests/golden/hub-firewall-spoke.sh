@@ -34,7 +34,7 @@
 #   - Link the API server's private DNS zone to vnet-hub
 # Requires the Azure CLI 2.71 or later (--bootstrap-artifact-source, --bootstrap-container-registry-resource-id, --outbound-type none).
 # The firewall commands need the azure-firewall extension (az extension add --name azure-firewall).
-# Run one command after another this takes about 29m 14s; `aksiso apply` overlaps independent steps (about 14m 10s).
+# Run one command after another this takes about 33m 05s; `aksiso apply` overlaps independent steps (about 14m 45s).
 set -euo pipefail
 
 # --- variables ---

@@ -15,7 +15,7 @@
 # Steps that affect running workloads:
 #   - cluster.reimage: Every node is cordoned, drained and reimaged, a few at a time as the pools' surge settings allow; pods are evicted and rescheduled on other nodes, so workloads without spare replicas or a PodDisruptionBudget see downtime.
 #   - cluster.outbound: The cluster's outbound path is removed: workloads lose internet egress; only the private registry path (and your own egress, if any) remains.
-# Run one command after another this takes about 18m 16s; `aksiso apply` overlaps independent steps (about 15m 12s).
+# Run one command after another this takes about 21m 51s; `aksiso apply` overlaps independent steps (about 16m 02s).
 set -euo pipefail
 
 # --- variables ---

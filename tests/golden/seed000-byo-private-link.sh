@@ -20,7 +20,7 @@
 #   - Grant the kubelet identity AcrPull on acr4aks17
 #   - Create the network isolated cluster aks-cluster-network-isolated (outbound none, artifact source Cache)
 # Requires the Azure CLI 2.71 or later (--bootstrap-artifact-source, --bootstrap-container-registry-resource-id, --outbound-type none).
-# Run one command after another this takes about 14m 39s; `aksiso apply` overlaps independent steps (about 11m 12s).
+# Run one command after another this takes about 18m 17s; `aksiso apply` overlaps independent steps (about 12m 02s).
 set -euo pipefail
 
 # --- variables ---

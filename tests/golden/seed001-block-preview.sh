@@ -6,7 +6,7 @@
 #   - Create the network isolated cluster aks-isolated-block (outbound block, artifact source Cache)
 # Requires the Azure CLI 2.71 or later (--bootstrap-artifact-source, --bootstrap-container-registry-resource-id, --outbound-type none).
 # Outbound type block is preview: it needs the aks-preview extension (az extension add --name aks-preview).
-# Run one command after another this takes about 10m 15s; `aksiso apply` overlaps independent steps (about 8m 40s).
+# Run one command after another this takes about 12m 50s; `aksiso apply` overlaps independent steps (about 9m 00s).
 set -euo pipefail
 
 # --- variables ---

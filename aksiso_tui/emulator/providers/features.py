@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from aksiso_tui import durations
 from aksiso_tui.emulator.context import Ctx
 from aksiso_tui.emulator.errors import ArmError, subscription_not_found
 from aksiso_tui.emulator.routing import Provider, Route
 
-REGISTRATION_SECONDS = 60.0
+REGISTRATION_SECONDS = durations.PROVIDER_REGISTER
 """Typical Azure time for a provider or feature registration to complete."""
 
 # Namespace -> registration state of a fresh subscription.

@@ -1,7 +1,8 @@
 """Actions and reads: provider registration, cluster updates, node-image upgrades, cluster.read.
 
 - Provider registration: GET the provider; `Registered` is `unchanged` (one cheap read); else
-  POST register and poll until `Registered`.
+  POST register (its answer is the first state) and poll until `Registered`
+  (:func:`registration_poll_delay`).
 - Cluster update (`action/update-managed-cluster`): GET the cluster, and if it already has every
   value of the step's partial body, `unchanged`; else merge the body into it and PUT it back (the
   SDK has no PATCH for clusters), as a `ManagedCluster` model so read-only fields stay out.
@@ -10,6 +11,9 @@
   reimaged since the bootstrap profile last changed, so the step reimages when the update it
   depends on changed the cluster in this run (or in an earlier segment of a resumed run), waits
   for any upgrade still running, and otherwise reports `unchanged` without touching the nodes.
+  One exception, in a migration: a cluster that `cluster.read` found half-migrated (Cache, outbound
+  not yet none/block) is reimaged even if the Cache update changed nothing, because nodes may
+  still run Direct-bootstrapped images and removing egress would strand them (logged as such).
 - Kubernetes version `{"pick": "newest-supported", "minimum": "1.30"}`: the newest non-preview
   patch in the location at or above the minimum; an existing cluster keeps its version.
 """
@@ -52,17 +56,28 @@ async def register_provider(executor: AzureExecutor, step: Step, ctx: StepContex
     if state == "Registered":
         return StepOutcome(StepStatus.UNCHANGED, {"state": state})
     ctx.operation(f"POST {step.resource_id}/register")
-    await executor.factory.get("resource").providers.register(namespace)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    provider = await executor.factory.get("resource").providers.register(namespace)
+    state = str(getattr(provider, "registration_state", "") or "")
     polls = 0
     while True:
-        state = await provider_state(executor, namespace)
         if state == "Registered":
             return StepOutcome(StepStatus.SUCCEEDED, {"state": state})
         if state not in ("Registering", "NotRegistered", "Unregistered", ""):
             raise StepError("ProviderRegistrationFailed", f"{namespace} is {state}")
         polls += 1
         ctx.progress(f"{namespace}: {state or 'registering'} (poll {polls})")
-        await asyncio.sleep(max(executor.poll_s, 0.01) * (1 if polls < 10 else 5))
+        await asyncio.sleep(registration_poll_delay(executor.poll_s, loop.time() - started))
+        state = await provider_state(executor, namespace)
+
+
+def registration_poll_delay(poll_s: float, elapsed: float) -> float:
+    """Seconds until the next provider poll. ARM gives no hint for registrations, so poll every
+    `poll_s` at first, then every eighth of the time spent so far (capped at 60 s): a poll lands
+    at most ~12% after the registration finished, and a long one costs a few dozen GETs, not one
+    per `poll_s`."""
+    return min(max(poll_s, 0.01, elapsed / 8), max(poll_s, 60.0))
 
 
 # -- cluster read / version --------------------------------------------------------------
@@ -216,11 +231,29 @@ async def wait_pools_idle(executor: AzureExecutor, step: Step, ctx: StepContext)
     return waited
 
 
+def half_migrated(params: Json) -> bool:
+    """A migrate plan's reimage found the cluster with Cache but outbound not yet none/block."""
+    if "found_artifact_source" not in params:
+        return False
+    source = str(params.get("found_artifact_source") or "").lower()
+    outbound = str(params.get("found_outbound_type") or "").lower()
+    return source == "cache" and outbound not in ("none", "block")
+
+
 async def node_image_upgrade(executor: AzureExecutor, step: Step, ctx: StepContext) -> StepOutcome:
     aid = parse(step.resource_id)
     pools = await _pools(executor, step, ctx)
     finished = await wait_pools_idle(executor, step, ctx)
     needed = any(executor.changed_earlier(dep) for dep in step.depends_on)
+    if not needed and half_migrated(ctx.params):
+        needed = True
+        ctx.log(
+            "warning",
+            "the cluster was found half-migrated (artifact source Cache, outbound type "
+            f"{ctx.params.get('found_outbound_type') or 'unset'}); Azure does not say whether "
+            "its nodes were reimaged since the switch to Cache, so every pool is reimaged now, "
+            "before egress is removed",
+        )
     if not needed:
         ctx.log(
             "info",

@@ -28,10 +28,10 @@ from aksiso_tui.azure.clients import ClientFactory
 from aksiso_tui.azure.compare import differences
 from aksiso_tui.azure.failures import step_error
 from aksiso_tui.azure.outputs import outputs_for, props
-from aksiso_tui.azure.resources import read, write
+from aksiso_tui.azure.resources import KINDS, read, write
 from aksiso_tui.engine import JournalState, StepContext, StepError, StepOutcome, StepStatus
 from aksiso_tui.plan import kinds
-from aksiso_tui.plan.model import Operation, Ref, Step
+from aksiso_tui.plan.model import Operation, Plan, Ref, Step
 
 Json = dict[str, Any]
 TERMINAL_STATES = {"succeeded", "failed", "canceled", "cancelled"}
@@ -115,6 +115,11 @@ class AzureExecutor:
         self.poll_s = max(factory.polling_interval, 0.0)
 
     # -- the StepExecutor protocol --------------------------------------------------------
+    def prepare(self, plan: Plan) -> None:
+        """Called by the runner as the run starts: import the SDK modules the plan will use, in
+        plan order, in the background (:meth:`ClientFactory.preload`)."""
+        self.factory.preload(clients_for(plan))
+
     async def execute(self, step: Step, ctx: StepContext) -> StepOutcome:
         try:
             outcome = await self._dispatch(step, ctx)
@@ -263,6 +268,24 @@ class AzureExecutor:
             waited += 1
             actual = await read(self.factory, rid, version)
         return actual
+
+
+def clients_for(plan: Plan) -> list[str]:
+    """The ClientFactory client names `plan`'s steps use, in the order steps first need them."""
+    names: list[str] = []
+    for step in plan.steps:
+        kind = step.kind.lower()
+        if kind == kinds.REGISTER_PROVIDER:
+            name = "resource"
+        elif kind in KINDS:
+            name = KINDS[kind].client
+        elif "cluster" in kind or kind.startswith("verify/"):
+            name = "containerservice"
+        else:
+            continue
+        if name not in names:
+            names.append(name)
+    return names
 
 
 def _state(resource: Json | None) -> str:

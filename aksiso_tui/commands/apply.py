@@ -3,11 +3,25 @@
 Order of business, so that bad input never sends anything: validate the config (the CLI did),
 build the plan, choose the target, check a `--resume` journal (same plan, same target), ask for
 confirmation (subscription, target, resource group, every disruptive step) unless `--yes`, check
-the login, then run. The run id and the journal's path are printed first; events go to the
-console (or as JSON lines to stdout with `--events jsonl`, everything else then on stderr) and to
-the journal. Ctrl+C cancels through a `RunHandle`: no new steps start, and the summary says which
+the login, then run.
+
+`scenario: migrate` and `disable` work on a cluster that exists, so they check it first: after
+the login, pre-flight reads the cluster and what surrounds it (GETs only) and prints every
+finding, one per line as `validate` does (severity, the field or ARM id, message, fix). Any error
+finding, or a cluster that does not exist (the message lists the clusters that do), stops with
+exit 2 before anything is written. Then it says where the run starts on this cluster (e.g. a
+half-migrated cluster: the Cache update has nothing left to do, the reimage runs), names each
+disruptive step with what it does to running workloads, and only then asks for confirmation.
+Without `--yes` and without a terminal, it prints the pre-flight and stops with exit 2: that is
+the way to see pre-flight alone. There is no separate `preflight` command (the CLI contract has
+none) and `aksiso plan` stays pure: it never talks to Azure.
+
+The run id and the journal's path are printed when the run starts; events go to the console
+(or as JSON lines to stdout with `--events jsonl`, everything else then on stderr) and to the
+journal. Ctrl+C cancels through a `RunHandle`: no new steps start, and the summary says which
 Azure operations may still be running; a second Ctrl+C stops waiting. Exit codes: 0, 1 (a step
-failed), 2 (bad input, refused resume, no login, no confirmation), 130 (cancelled).
+failed), 2 (bad input, a pre-flight blocker, refused resume, no login, no confirmation), 130
+(cancelled).
 """
 
 from __future__ import annotations
@@ -62,7 +76,9 @@ def confirm(
     return None
 
 
-def describe(plan: Any, spec: Any, choice: TargetChoice) -> list[str]:
+def describe(plan: Any, spec: Any, choice: TargetChoice, start: Any = None) -> list[str]:
+    """What the confirmation shows. `start` (a `preflight.stage.StartingPoint`) says which
+    disruptive steps are expected to act on this cluster and which have nothing to change."""
     where = (
         f"the demo emulator (state {choice.demo_state})"
         if choice.demo
@@ -75,10 +91,25 @@ def describe(plan: Any, spec: Any, choice: TargetChoice) -> list[str]:
         f"  cluster         {spec.cluster.name}",
     ]
     disruptive = [s for s in plan.steps if s.disruptive]
-    if disruptive:
+    acting = [s for s in disruptive if start is None or start.will_change(s.id)]
+    if acting:
         lines.append("Disruptive steps (they affect running workloads):")
-        lines += [f"  ! {s.id}: {s.disruptive}" for s in disruptive]
+        lines += [f"  ! {s.id}: {s.title}. {s.disruptive}" for s in acting]
+    lines += [
+        f"  - {s.id}: nothing to change on this cluster, so not disruptive now"
+        for s in disruptive
+        if s not in acting
+    ]
     return lines
+
+
+def question(plan: Any, start: Any = None) -> str:
+    acting = [
+        s.id for s in plan.steps if s.disruptive and (start is None or start.will_change(s.id))
+    ]
+    if not acting:
+        return "Apply this plan?"
+    return f"Apply this plan, including the disruptive {', '.join(acting)}?"
 
 
 def spec_hash(spec: Any) -> str:
@@ -111,17 +142,59 @@ def run_apply(args: argparse.Namespace, spec: Any) -> int:
                 _err(f"run {journal.run_id} ran on {journal.target}; resume it there.")
             return EXIT_BAD_INPUT
     out = sys.stderr if args.events == "jsonl" else sys.stdout
-    refused = confirm(describe(plan, spec, choice), "Apply this plan?", args.yes, out)
-    if refused is not None:
-        return refused
+    existing = spec.scenario.value in ("migrate", "disable")
+    if not existing:  # migrate/disable confirm after pre-flight, which needs the login
+        refused = confirm(describe(plan, spec, choice), question(plan), args.yes, out)
+        if refused is not None:
+            return refused
     try:
-        return asyncio.run(_apply(args, spec, plan, choice, journal, out))
+        return asyncio.run(_apply(args, spec, plan, choice, journal, out, existing=existing))
     except (KeyboardInterrupt, asyncio.CancelledError):
         return EXIT_CANCELLED
 
 
+async def _preflight(
+    args: argparse.Namespace, spec: Any, plan: Any, choice: TargetChoice, factory: Any, out: TextIO
+) -> int | None:
+    """Pre-flight of the existing cluster, then the confirmation; None to go ahead."""
+    from azure.core.exceptions import HttpResponseError, ServiceRequestError
+
+    from aksiso_tui.commands.existing import check_existing, summary_lines
+
+    try:
+        check = await check_existing(factory, spec)
+    except ServiceRequestError as exc:
+        _err(f"cannot reach {choice.label}: {type(exc).__name__}. Nothing was sent.")
+        return EXIT_BAD_INPUT
+    except HttpResponseError as exc:
+        code = exc.error.code if exc.error is not None and exc.error.code else exc.status_code
+        message = exc.error.message if exc.error is not None and exc.error.message else ""
+        _err(f"pre-flight could not read the cluster: Azure answered {code}: {message}")
+        return EXIT_BAD_INPUT
+    if not check.found:
+        _err(check.not_found_message(spec) + " Nothing was sent.")
+        return EXIT_BAD_INPUT
+    lines = summary_lines(check, resuming=args.resume or "")
+    if check.blocked:
+        for line in lines:
+            print(line, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    start = None if args.resume else check.start
+    # Synchronous on purpose: nothing is in flight, and Ctrl+C at the prompt must just stop.
+    return confirm(
+        lines + describe(plan, spec, choice, start), question(plan, start), args.yes, out
+    )
+
+
 async def _apply(
-    args: argparse.Namespace, spec: Any, plan: Any, choice: TargetChoice, journal: Any, out: TextIO
+    args: argparse.Namespace,
+    spec: Any,
+    plan: Any,
+    choice: TargetChoice,
+    journal: Any,
+    out: TextIO,
+    *,
+    existing: bool = False,
 ) -> int:
     from aksiso_tui.azure.executor import AzureExecutor
     from aksiso_tui.azure.target import LoginRequired
@@ -137,6 +210,10 @@ async def _apply(
     run_id = journal.run_id if journal is not None else new_run_id()
     try:
         async with open_factory(choice, spec.subscription) as factory:
+            if existing:
+                refused = await _preflight(args, spec, plan, choice, factory, out)
+                if refused is not None:
+                    return refused
             path = journal_path(run_id)
             print(f"Run {run_id}; journal {path}", file=out, flush=True)
             if args.events == "jsonl":

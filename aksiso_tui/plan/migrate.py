@@ -5,6 +5,8 @@ artifact source to Cache (with the registry id), reimage every node pool and wai
 and only then set the outbound type. Cache and `none` in one update is rejected with
 `InvalidNetworkIsolatedClusterConfiguration`. Changing the registry of an already isolated cluster
 is the same path: the outbound step then finds nothing to change and reports `unchanged`.
+A cluster found half-migrated (Cache, outbound not yet none/block) is reimaged even when the
+Cache update has nothing left to change (`aksiso_tui.preflight.stage` says why).
 
 Disable: artifact source Direct and the chosen outbound type in one update, then reimage.
 """
@@ -84,7 +86,14 @@ def _update_step(
     )
 
 
-def add_reimage(ctx: Ctx, after: str) -> None:
+def add_reimage(ctx: Ctx, after: str, *, migrate: bool = False) -> None:
+    """The node-image upgrade after `after`. For a migration it also gets the state
+    `cluster.read` found, so a cluster found half-migrated (Cache, outbound not yet none/block)
+    is reimaged even when the Cache update has nothing left to change."""
+    params: dict[str, Any] = {"pools": Ref("cluster.read", "pools"), "wait_for": "all"}
+    if migrate:
+        params["found_artifact_source"] = Ref("cluster.read", "artifact_source")
+        params["found_outbound_type"] = Ref("cluster.read", "outbound_type")
     ctx.add(
         Step(
             id="cluster.reimage",
@@ -96,7 +105,7 @@ def add_reimage(ctx: Ctx, after: str) -> None:
             depends_on=(after,),
             az=(f"az aks upgrade {_CLUSTER} --node-image-only --yes",),
             estimate_s=estimates.REIMAGE_PER_POOL,
-            params={"pools": Ref("cluster.read", "pools"), "wait_for": "all"},
+            params=params,
             disruptive=REIMAGE_DISRUPTION,
             note="Nodes keep pulling the old way until they are reimaged. The estimate is for one "
             "pool; pools are upgraded one after another.",
@@ -123,7 +132,7 @@ def add_migrate(ctx: Ctx) -> None:
         "update (InvalidNetworkIsolatedClusterConfiguration). A new registry id is ignored "
         "unless artifactSource Cache is sent with it.",
     )
-    add_reimage(ctx, "cluster.bootstrap_cache")
+    add_reimage(ctx, "cluster.bootstrap_cache", migrate=True)
     outbound = ctx.spec.outbound.value
     _update_step(
         ctx,

@@ -13,7 +13,7 @@ from aksiso_tui.audit.snapshot import Snapshot
 from aksiso_tui.findings import Finding, Severity, error, info, warning
 from aksiso_tui.netpath.aks_lookup import props
 from aksiso_tui.preflight import registry as registry_checks
-from aksiso_tui.spec import OutboundType, RegistryMode, Scenario, Spec
+from aksiso_tui.spec import DisableOutboundType, OutboundType, RegistryMode, Scenario, Spec
 
 Json = dict[str, Any]
 MINIMUM_VERSION = (1, 30)
@@ -266,10 +266,70 @@ def check_current_registry(snapshot: Snapshot) -> list[Finding]:
     return registry_checks.path_findings(snapshot, snapshot.cluster, str(registry_id))
 
 
+def check_disable(snapshot: Snapshot, spec: Spec) -> list[Finding]:
+    """Disabling: can the cluster take the outbound type it returns to?
+
+    The isolation limitations (version, Windows, kubenet, extensions) do not apply on the way
+    out. What does: `userDefinedRouting` needs a route table with a default route on every node
+    subnet, and `managedNATGateway` is for AKS-managed VNets only.
+    """
+    cluster = snapshot.cluster
+    pools = props(cluster).get("agentPoolProfiles") or []
+    subnets = sorted({str(p["vnetSubnetID"]) for p in pools if p.get("vnetSubnetID")})
+    outbound = spec.outbound_after_disable
+    findings: list[Finding] = []
+    if outbound is DisableOutboundType.MANAGED_NAT_GATEWAY and subnets:
+        findings.append(
+            error(
+                "outbound_after_disable",
+                "Outbound type managedNATGateway is only for clusters on an AKS-managed VNet; "
+                "this cluster's nodes are in a custom VNet.",
+                "Use outbound_after_disable: loadBalancer, or userDefinedRouting with a route "
+                "table (0.0.0.0/0 to your firewall) on the node subnet.",
+            )
+        )
+    if outbound is DisableOutboundType.USER_DEFINED_ROUTING:
+        if not subnets:
+            findings.append(
+                error(
+                    "outbound_after_disable",
+                    "Outbound type userDefinedRouting needs a custom VNet whose node subnet has "
+                    "a route table; this cluster uses an AKS-managed VNet.",
+                    "Use outbound_after_disable: loadBalancer.",
+                )
+            )
+        for sid in subnets:
+            subnet = snapshot.get(sid)
+            table = snapshot.get(str((props(subnet).get("routeTable") or {}).get("id") or ""))
+            default = any(
+                str(props(r).get("addressPrefix")) == "0.0.0.0/0"
+                for r in props(table).get("routes") or []
+            )
+            if not default:
+                findings.append(
+                    error(
+                        sid,
+                        "Outbound type userDefinedRouting needs a route table with a 0.0.0.0/0 "
+                        "route on the node subnet; without one the nodes have no egress at all.",
+                        "az network route-table route create --address-prefix 0.0.0.0/0 "
+                        "--next-hop-type VirtualAppliance --next-hop-ip-address <firewall IP> "
+                        "..., associate the table with the subnet, or use "
+                        "outbound_after_disable: loadBalancer.",
+                    )
+                )
+    return findings
+
+
 def preflight(snapshot: Snapshot, spec: Spec | None = None) -> list[Finding]:
-    """Every blocker and warning for making the snapshot's cluster network isolated."""
+    """Every blocker and warning for making the snapshot's cluster network isolated (or, for a
+    `disable` spec, for returning it to the outbound type the spec names)."""
     if not snapshot.cluster:
         return [error(_where(snapshot), "The cluster was not found.")]
+    if spec is not None and spec.scenario is Scenario.DISABLE:
+        findings = check_disable(snapshot, spec)
+        findings += [info(_where(snapshot), f"Pre-flight {n}.") for n in snapshot.notes]
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        return sorted(findings, key=lambda f: order[f.severity])
     findings = [
         *check_version(snapshot),
         *check_pools(snapshot),

@@ -5,10 +5,8 @@ wrong shape, unknown keys, wrong types, missing keys, values outside an enum —
 Finding whose `where` is the field path (`network.aks_subnet.prefix`) and whose message starts
 with the YAML line it came from ("line 12: ..."). All problems are reported at once.
 
-The YAML is composed into a node tree first, so that every field path can be mapped to the line it
-was written on; pydantic's error locations are then mapped onto those lines. The node walk also
-refuses documents that expand to too many nodes (alias "billion laughs" bombs), recursive aliases,
-duplicate keys and keys that are not strings.
+The YAML is composed into a node tree first (`config_yaml`), so that every field path can be
+mapped to the line it was written on; pydantic's error locations are then mapped onto those lines.
 
 Semantic rules (is this CIDR inside its VNet, is `block` allowed here) live in `validate.py`.
 """
@@ -18,24 +16,27 @@ from __future__ import annotations
 import difflib
 import os
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from aksiso_tui.config_yaml import (
+    MAX_DEPTH,
+    Loader,
+    TooBig,
+    Walk,
+    line_for,
+    node_line,
+    path_text,
+    walk_nodes,
+)
 from aksiso_tui.findings import Finding, error
 from aksiso_tui.spec import Spec, spec_to_data, submodel_of
 
 MAX_CONFIG_BYTES = 1_000_000
 """Config files larger than this are refused (a real one is well under 10 kB)."""
-
-MAX_NODES = 20_000
-"""Most YAML nodes a document may expand to, counting every use of an alias."""
-
-MAX_DEPTH = 64
-"""Deepest nesting of mappings and sequences accepted."""
 
 MINIMAL_EXAMPLE = (
     "subscription: <GUID>, resource_group: <name>, location: <region>, cluster: {name: <name>}"
@@ -47,130 +48,6 @@ __all__ = [
     "load_spec_text",
     "save_spec_file",
 ]
-
-
-# --- YAML with line numbers ------------------------------------------------------------------
-
-
-class _TooBig(Exception):
-    """The document expands to more nodes, or nests deeper, than we accept."""
-
-
-@dataclass
-class _Walk:
-    """Result of walking the node tree: a line per field path, and shape problems found."""
-
-    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
-    scalars: dict[tuple[str | int, ...], str] = field(default_factory=dict)
-    problems: list[tuple[tuple[str | int, ...], int, str, str]] = field(default_factory=list)
-    count: int = 0
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
-
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's loader when installed (five times faster); both keep node marks (lines)."""
-
-
-def _walk(
-    node: yaml.Node,
-    path: tuple[str | int, ...],
-    walk: _Walk,
-    stack: tuple[int, ...],
-) -> None:
-    """Record the line of every path under `node`; flag bombs, recursion and bad keys."""
-    walk.count += 1
-    if walk.count > MAX_NODES:
-        raise _TooBig(f"the document expands to more than {MAX_NODES} YAML nodes")
-    if len(stack) > MAX_DEPTH:
-        raise _TooBig(f"the document nests deeper than {MAX_DEPTH} levels")
-    walk.lines.setdefault(path, _line(node))
-    if id(node) in stack:
-        walk.problems.append(
-            (path, _line(node), "a YAML alias refers to itself (recursive structure)", "")
-        )
-        return
-    inner = (*stack, id(node))
-    if isinstance(node, yaml.ScalarNode):
-        walk.scalars.setdefault(path, node.value)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            _walk(child, (*path, index), walk, inner)
-    elif isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        merged: list[yaml.Node] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                merged.append(value_node)
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                walk.problems.append(
-                    (
-                        path,
-                        _line(key_node),
-                        "a key must be a plain string, not a list or mapping",
-                        "",
-                    )
-                )
-                continue
-            if key_node.tag != _STR_TAG:
-                kind = key_node.tag.removeprefix("tag:yaml.org,2002:")
-                walk.problems.append(
-                    (
-                        path,
-                        _line(key_node),
-                        f"key {key_node.value!r} is read by YAML as {kind}, not a string; "
-                        "keys must be strings",
-                        f'quote it: "{key_node.value}"',
-                    )
-                )
-                continue
-            key = key_node.value
-            if key in seen:
-                walk.problems.append(
-                    (
-                        (*path, key),
-                        _line(key_node),
-                        f"duplicate key {key!r} (first on line {seen[key]}); YAML keeps only "
-                        "the last one",
-                        "remove one of them",
-                    )
-                )
-            else:
-                seen[key] = _line(key_node)
-            walk.lines[(*path, key)] = _line(key_node)
-            _walk(value_node, (*path, key), walk, inner)
-        for value_node in merged:
-            # `<<: *base` — keys of the merged mapping(s) count at their own lines, once.
-            sources = (
-                value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-            )
-            for source in sources:
-                if isinstance(source, yaml.MappingNode):
-                    _walk(source, path, walk, inner)
-
-
-def _path_text(path: tuple[str | int, ...] | list[str | int]) -> str:
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
-def _line_for(lines: dict[tuple[str | int, ...], int], loc: tuple[str | int, ...]) -> int | None:
-    """The line of `loc`, or of the nearest enclosing path written in the file."""
-    for end in range(len(loc), -1, -1):
-        found = lines.get(tuple(loc[:end]))
-        if found is not None:
-            return found
-    return None
 
 
 # --- pydantic errors -> Findings ---------------------------------------------------------------
@@ -214,15 +91,15 @@ _TYPE_NAMES = {
 }
 
 
-def _finding_for(err: Any, walk: _Walk) -> Finding:
+def _finding_for(err: Any, walk: Walk) -> Finding:
     lines = walk.lines
     loc: tuple[str | int, ...] = tuple(
         part for part in err.get("loc", ()) if isinstance(part, str | int)
     )
     kind = err.get("type", "")
     value = err.get("input")
-    where = _path_text(loc) or "(top level)"
-    line = _line_for(lines, loc)
+    where = path_text(loc) or "(top level)"
+    line = line_for(lines, loc)
     prefix = f"line {line}: " if line is not None else ""
     name = loc[-1] if loc else ""
     ctx = err.get("ctx") or {}
@@ -241,7 +118,7 @@ def _finding_for(err: Any, walk: _Walk) -> Finding:
         return error(
             where,
             f"{prefix}missing required key {name!r}",
-            f"add `{name}:` under `{_path_text(loc[:-1]) or 'the top level'}`",
+            f"add `{name}:` under `{path_text(loc[:-1]) or 'the top level'}`",
         )
     if kind == "enum":
         expected = ctx.get("expected", "")
@@ -338,16 +215,9 @@ def _load(raw: str | bytes, source: str) -> tuple[Spec | None, list[Finding]]:
         text = text.removeprefix("\ufeff")
 
     try:
-        loader = _Loader(text)
+        loader = Loader(text)
     except yaml.reader.ReaderError as exc:
-        line = text[: max(exc.position, 0)].count("\n") + 1
-        return None, [
-            error(
-                source,
-                f"line {line}: character {_codepoint(exc.character)} is not allowed in YAML",
-                "remove control characters from the file",
-            )
-        ]
+        return None, [_bad_character(text, exc, source)]
     try:
         try:
             node = loader.get_single_node()
@@ -364,14 +234,7 @@ def _load(raw: str | bytes, source: str) -> tuple[Spec | None, list[Finding]]:
                 )
             ]
         except yaml.reader.ReaderError as exc:
-            line = text[: max(exc.position, 0)].count("\n") + 1
-            return None, [
-                error(
-                    source,
-                    f"line {line}: character {_codepoint(exc.character)} is not allowed in YAML",
-                    "remove control characters from the file",
-                )
-            ]
+            return None, [_bad_character(text, exc, source)]
         except yaml.YAMLError as exc:
             return None, [error(source, f"malformed YAML: {exc}", "fix the YAML syntax")]
         except RecursionError:
@@ -391,16 +254,16 @@ def _load(raw: str | bytes, source: str) -> tuple[Spec | None, list[Finding]]:
             return None, [
                 error(
                     source,
-                    f"line {_line(node)}: the top level must be a mapping of keys, not {kind}",
+                    f"line {node_line(node)}: the top level must be a mapping of keys, not {kind}",
                     f"write keys at the top level: {MINIMAL_EXAMPLE}",
                 )
             ]
 
-        walk = _Walk()
+        walk = Walk()
         try:
-            _walk(node, (), walk, ())
-        except (_TooBig, RecursionError) as exc:
-            reason = str(exc) if isinstance(exc, _TooBig) else "the YAML nests too deeply"
+            walk_nodes(node, (), walk, ())
+        except (TooBig, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, TooBig) else "the YAML nests too deeply"
             return None, [
                 error(
                     source,
@@ -409,7 +272,7 @@ def _load(raw: str | bytes, source: str) -> tuple[Spec | None, list[Finding]]:
                 )
             ]
         findings = [
-            error(_path_text(path) or "(top level)", f"line {line}: {message}", fix)
+            error(path_text(path) or "(top level)", f"line {line}: {message}", fix)
             for path, line, message, fix in walk.problems
         ]
         if any("refers to itself" in f.message for f in findings):
@@ -439,6 +302,15 @@ def _load(raw: str | bytes, source: str) -> tuple[Spec | None, list[Finding]]:
     if findings:
         return None, findings
     return spec, []
+
+
+def _bad_character(text: str, exc: yaml.reader.ReaderError, source: str) -> Finding:
+    line = text[: max(exc.position, 0)].count("\n") + 1
+    return error(
+        source,
+        f"line {line}: character {_codepoint(exc.character)} is not allowed in YAML",
+        "remove control characters from the file",
+    )
 
 
 def _codepoint(character: object) -> str:

@@ -3,7 +3,7 @@
 Each piece a reviewer asks about becomes a Finding: outbound type, artifact source, the registry
 path, API server exposure, node public IPs, the node subnets' default outbound access and NAT
 gateways, where their route table sends 0.0.0.0/0, and what an egress firewall lets out. The
-network answers come from `aksiso_tui.netpath.netsim`, the code the emulator uses to decide
+network answers come from `aksiso_tui.netpath`, the code the emulator uses to decide
 whether an image pulls, so the audit and the emulator cannot disagree.
 
 Verdict: any error -> not isolated; otherwise, if a firewall on the nodes' default route lets
@@ -19,6 +19,13 @@ from aksiso_tui.audit.snapshot import Snapshot
 from aksiso_tui.findings import Finding, Severity, error, info, warning
 from aksiso_tui.netpath import netsim
 from aksiso_tui.netpath.aks_lookup import last_segment, props, subnet_networks, vnet_of_subnet
+from aksiso_tui.netpath.cluster import artifact_source, outbound_type
+from aksiso_tui.netpath.firewall import (
+    firewall_allowed_destinations,
+    firewall_decision,
+    firewall_with_ip,
+    fqdn_matches,
+)
 from aksiso_tui.preflight import registry as registry_checks
 
 Json = dict[str, Any]
@@ -47,7 +54,7 @@ class _Audit:
 
     # -- the cluster's own settings ------------------------------------------------------------
     def settings(self) -> None:
-        outbound = netsim.outbound_type(self.cluster)
+        outbound = outbound_type(self.cluster)
         if outbound.lower() in ("none", "block"):
             self.add(info(self.cid, f"Outbound type {outbound}: AKS sets up no egress path."))
         else:
@@ -60,7 +67,7 @@ class _Audit:
                     "which ends with outbound type none.",
                 )
             )
-        source = netsim.artifact_source(self.cluster)
+        source = artifact_source(self.cluster)
         if source == "Cache":
             self.add(
                 info(self.cid, "Artifact source Cache: nodes bootstrap from a private registry.")
@@ -127,7 +134,7 @@ class _Audit:
 
     def subnets(self) -> None:
         seen: set[str] = set()
-        outbound = netsim.outbound_type(self.cluster).lower()
+        outbound = outbound_type(self.cluster).lower()
         for pool in self.pools():
             sid = str(pool.get("vnetSubnetID") or "")
             if not sid or sid.lower() in seen:
@@ -220,7 +227,7 @@ class _Audit:
 
     def firewall_route(self, subnet: Json, ip: str, where: str) -> None:
         name = last_segment(str(subnet.get("id")))
-        firewall = netsim.firewall_with_ip(self.snap, ip)
+        firewall = firewall_with_ip(self.snap, ip)
         if firewall is None:
             self.egress_explained = True
             self.add(
@@ -236,7 +243,7 @@ class _Audit:
         fw_name = last_segment(fw_id)
         _, why = netsim.egress_verdict(self.cluster, PROBE_FQDN, self.snap)
         sources = subnet_networks(subnet)
-        allowed = netsim.firewall_allowed_destinations(self.snap, firewall, sources)
+        allowed = firewall_allowed_destinations(self.snap, firewall, sources)
         if "not reachable" in why or "has no public IP" in why:
             self.add(
                 info(where, f"Subnet {name} sends 0.0.0.0/0 to firewall {fw_name}, but {why}.")
@@ -244,7 +251,7 @@ class _Audit:
             return
         self.firewall_id = fw_id
         self.add(info(where, f"Subnet {name} sends 0.0.0.0/0 to Azure Firewall {fw_name} ({ip})."))
-        if netsim.firewall_decision(self.snap, firewall, PROBE_FQDN, sources) == "allow":
+        if firewall_decision(self.snap, firewall, PROBE_FQDN, sources) == "allow":
             self.egress_explained = True
             wide = [a for a in allowed if _opens_everything(a)]
             self.add(
@@ -269,7 +276,7 @@ class _Audit:
 
     # -- the registry path and the overall egress answer ----------------------------------------
     def registry(self) -> None:
-        if netsim.artifact_source(self.cluster) != "Cache":
+        if artifact_source(self.cluster) != "Cache":
             return
         registry_id = (props(self.cluster).get("bootstrapProfile") or {}).get("containerRegistryId")
         if not registry_id:
@@ -328,8 +335,8 @@ class _Audit:
             verdict=verdict,
             findings=tuple(sorted(self.findings, key=lambda f: order[f.severity])),
             egress_allowed=tuple(self.egress_allowed),
-            outbound_type=netsim.outbound_type(self.cluster) if self.cluster else "",
-            artifact_source=netsim.artifact_source(self.cluster) if self.cluster else "",
+            outbound_type=outbound_type(self.cluster) if self.cluster else "",
+            artifact_source=artifact_source(self.cluster) if self.cluster else "",
             api_server_mode=(
                 "vnet_integration"
                 if profile.get("enableVnetIntegration")
@@ -345,9 +352,7 @@ def _opens_everything(entry: str) -> bool:
     target = entry.split(":", 1)[0].strip()
     if entry.startswith("FQDN tag "):
         return False
-    return target in ("*", "0.0.0.0/0", "Internet", "Any") or netsim.fqdn_matches(
-        target, PROBE_FQDN
-    )
+    return target in ("*", "0.0.0.0/0", "Internet", "Any") or fqdn_matches(target, PROBE_FQDN)
 
 
 def audit(snapshot: Snapshot, cluster_id: str | None = None) -> AuditReport:

@@ -14,7 +14,7 @@ from aksiso_tui.azure.arm_id import parse
 from aksiso_tui.azure.clients import ClientFactory
 from aksiso_tui.azure.resources import to_wire
 from aksiso_tui.netpath.aks_lookup import props
-from aksiso_tui.netpath.netsim import artifact_source, outbound_type
+from aksiso_tui.netpath.cluster import artifact_source, outbound_type
 
 Json = dict[str, Any]
 

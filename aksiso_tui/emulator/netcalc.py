@@ -246,7 +246,7 @@ def check_static_ip(
             f"prefix {', '.join(str(p) for p in prefixes)} of subnet {subnet_id}.",
         )
     first, last = usable_range(net)
-    if not (first <= ip <= last):
+    if not (int(first) <= int(ip) <= int(last)):  # same IP version: ip is inside `net`
         raise NetcalcError(
             "PrivateIPAddressIsReserved",
             f"Private static IP address {address} falls within the reserved address range "

@@ -19,191 +19,15 @@ virtual time whatever `--time-scale` is, and `--faults` never apply to it.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from aksiso_tui.emulator import handlers
-from aksiso_tui.emulator.context import Ctx, Emulator
+from aksiso_tui.emulator.context import Emulator
 from aksiso_tui.emulator.faults import FaultConfig, Faults
+from aksiso_tui.emulator.seed_builder import LOCATION, Json, SeedBuilder
 from aksiso_tui.emulator.seeds import register_seed
-from aksiso_tui.netpath.aks_lookup import (
-    ACR_PULL,
-    MANAGED_IDENTITY_OPERATOR,
-    NETWORK_CONTRIBUTOR,
-)
+from aksiso_tui.netpath.aks_lookup import ACR_PULL
 
-LOCATION = "swedencentral"
-API = {
-    "Microsoft.Resources": "2024-03-01",
-    "Microsoft.Network": "2024-05-01",
-    "Microsoft.ContainerRegistry": "2025-04-01",
-    "Microsoft.ManagedIdentity": "2023-01-31",
-    "Microsoft.Authorization": "2022-04-01",
-    "Microsoft.ContainerService": "2025-07-01",
-}
 DOCKER_HUB = ["auth.docker.io", "registry-1.docker.io", "production.cloudflare.docker.com"]
-
-Json = dict[str, Any]
-
-
-class SeedError(RuntimeError):
-    """A seed PUT was refused: the seed and the providers disagree (a bug, not user input)."""
-
-
-class _Builder:
-    """Sends ARM writes through the dispatcher and completes them immediately."""
-
-    def __init__(self, emu: Emulator) -> None:
-        self.emu = emu
-        self.sub = f"/subscriptions/{emu.subscription_id}"
-
-    def rg(self, name: str) -> str:
-        return f"{self.sub}/resourceGroups/{name}"
-
-    def put(self, path: str, body: Json, namespace: str | None = None) -> Json:
-        ns = namespace or _namespace(path)
-        api = API.get(ns, API["Microsoft.Network"])
-        ctx = Ctx(self.emu, "http://127.0.0.1", path, api, {"api-version": api}, "PUT")
-        try:
-            reply = handlers.dispatch(ctx, body)
-        except Exception as exc:
-            raise SeedError(f"demo seed: PUT {path} was refused: {exc}") from exc
-        self.emu.ops.finish_all()
-        stored = self.emu.store.get(path)
-        if stored is None and isinstance(reply.body, dict):
-            return reply.body
-        return stored or {}
-
-    def group(self, name: str) -> str:
-        self.put(self.rg(name), {"location": LOCATION}, "Microsoft.Resources")
-        return self.rg(name)
-
-    def resource(self, rg: str, rtype: str, name: str, body: Json) -> Json:
-        return self.put(f"{self.rg(rg)}/providers/{rtype}/{name}", body)
-
-    def vnet(self, rg: str, name: str, space: str, subnets: dict[str, Json]) -> str:
-        vnet = self.resource(
-            rg,
-            "Microsoft.Network/virtualNetworks",
-            name,
-            {"location": LOCATION, "properties": {"addressSpace": {"addressPrefixes": [space]}}},
-        )
-        for subnet, properties in subnets.items():
-            self.put(f"{vnet['id']}/subnets/{subnet}", {"properties": properties})
-        return str(vnet["id"])
-
-    def identity(self, rg: str, name: str) -> Json:
-        return self.resource(
-            rg, "Microsoft.ManagedIdentity/userAssignedIdentities", name, {"location": LOCATION}
-        )
-
-    def role(self, scope: str, role: str, principal: str) -> None:
-        name = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{scope}|{role}|{principal}".lower()))
-        self.put(
-            f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
-            {
-                "properties": {
-                    "roleDefinitionId": f"{self.sub}/providers/Microsoft.Authorization/"
-                    f"roleDefinitions/{role}",
-                    "principalId": principal,
-                    "principalType": "ServicePrincipal",
-                }
-            },
-        )
-
-    def cluster(self, rg: str, name: str, body: Json) -> Json:
-        return self.resource(rg, "Microsoft.ContainerService/managedClusters", name, body)
-
-    def byo_registry(self, rg: str, registry: str, vnet: str, acr_subnet: str) -> str:
-        """Seed 000's registry path: Premium ACR, cache rule, private endpoint, zone, records."""
-        acr = self.resource(
-            rg,
-            "Microsoft.ContainerRegistry/registries",
-            registry,
-            {
-                "location": LOCATION,
-                "sku": {"name": "Premium"},
-                "properties": {
-                    "publicNetworkAccess": "Disabled",
-                    "anonymousPullEnabled": False,
-                    "networkRuleSet": {"defaultAction": "Deny"},
-                },
-            },
-        )
-        self.put(
-            f"{acr['id']}/cacheRules/aks-managed-mcr",
-            {
-                "properties": {
-                    "sourceRepository": "mcr.microsoft.com/*",
-                    "targetRepository": "aks-managed-repository/*",
-                }
-            },
-        )
-        pe = self.resource(
-            rg,
-            "Microsoft.Network/privateEndpoints",
-            f"pe-{registry}",
-            {
-                "location": LOCATION,
-                "properties": {
-                    "subnet": {"id": acr_subnet},
-                    "privateLinkServiceConnections": [
-                        {
-                            "name": f"connection-{registry}",
-                            "properties": {
-                                "privateLinkServiceId": acr["id"],
-                                "groupIds": ["registry"],
-                            },
-                        }
-                    ],
-                },
-            },
-        )
-        nic = self.emu.store.get(pe["properties"]["networkInterfaces"][0]["id"]) or {}
-        ips = {
-            c["properties"]["privateLinkConnectionProperties"]["requiredMemberName"]: c[
-                "properties"
-            ]["privateIPAddress"]
-            for c in nic["properties"]["ipConfigurations"]
-        }
-        zone = self.resource(
-            rg,
-            "Microsoft.Network/privateDnsZones",
-            "privatelink.azurecr.io",
-            {"location": "global"},
-        )
-        self.put(
-            f"{zone['id']}/virtualNetworkLinks/link-{vnet.rsplit('/', 1)[-1]}",
-            {
-                "location": "global",
-                "properties": {"virtualNetwork": {"id": vnet}, "registrationEnabled": False},
-            },
-        )
-        for record, member in (
-            (registry, "registry"),
-            (f"{registry}.{LOCATION}.data", f"registry_data_{LOCATION}"),
-        ):
-            self.put(
-                f"{zone['id']}/A/{record}",
-                {"properties": {"ttl": 3600, "aRecords": [{"ipv4Address": ips[member]}]}},
-            )
-        return str(acr["id"])
-
-    def user_identities(self, rg: str, cluster: str, node_subnet: str) -> tuple[str, str, str]:
-        """Control-plane and kubelet identities with the roles `az aks create` would grant."""
-        cp = self.identity(rg, f"id-{cluster}-control-plane")
-        kubelet = self.identity(rg, f"id-{cluster}-kubelet")
-        cp_principal = str(cp["properties"]["principalId"])
-        self.role(kubelet["id"], MANAGED_IDENTITY_OPERATOR, cp_principal)
-        self.role(node_subnet, NETWORK_CONTRIBUTOR, cp_principal)
-        return cp["id"], kubelet["id"], str(kubelet["properties"]["principalId"])
-
-
-def _namespace(path: str) -> str:
-    parts = path.split("/providers/")
-    if len(parts) < 2:
-        return "Microsoft.Resources"
-    return parts[-1].split("/", 1)[0]
 
 
 def _pool(name: str = "nodepool1", count: int = 2, subnet: str | None = None, **extra: Any) -> Json:
@@ -256,16 +80,36 @@ def _user_assigned(cp: str, kubelet: str) -> tuple[Json, Json]:
     return identity, {"kubeletidentity": {"resourceId": kubelet}}
 
 
+def _isolated_cluster(
+    b: SeedBuilder, rg: str, name: str, subnet: str, registry_id: str, nodes: int
+) -> None:
+    """A private cluster pulling through the BYO registry (Cache + none); kubelet has AcrPull."""
+    cp, kubelet, kubelet_principal = b.user_identities(rg, name, subnet)
+    b.role(registry_id, ACR_PULL, kubelet_principal)
+    identity, profile = _user_assigned(cp, kubelet)
+    body = _cluster_body(
+        "1.32.6",
+        [_pool(count=nodes, subnet=subnet)],
+        outbound="none",
+        source="Cache",
+        registry=registry_id,
+        identity=identity,
+        private=True,
+        identityProfile=profile,
+    )
+    b.cluster(rg, name, body)
+
+
 # --- the five clusters ------------------------------------------------------------------------
 
 
-def legacy_129(b: _Builder) -> None:
+def legacy_129(b: SeedBuilder) -> None:
     """Kubernetes 1.29 (LTS only): network isolation needs 1.30 or later."""
     b.group("rg-demo-legacy")
     b.cluster("rg-demo-legacy", "aks-legacy-129", _cluster_body("1.29.15", [_pool()]))
 
 
-def windows_pool(b: _Builder) -> None:
+def windows_pool(b: SeedBuilder) -> None:
     """A supported version, but a Windows node pool: not allowed in network isolated clusters."""
     b.group("rg-demo-windows")
     pools = [
@@ -278,7 +122,7 @@ def windows_pool(b: _Builder) -> None:
     b.cluster("rg-demo-windows", "aks-windows-pool", body)
 
 
-def ready_to_migrate(b: _Builder) -> None:
+def ready_to_migrate(b: SeedBuilder) -> None:
     """Everything pre-flight wants; still outbound loadBalancer and artifact source Direct.
 
     Matches examples/migrate-existing.yaml: the migration adds snet-acr (10.10.2.0/24) and the
@@ -305,7 +149,7 @@ def ready_to_migrate(b: _Builder) -> None:
     b.cluster(rg, name, body)
 
 
-def already_isolated(b: _Builder) -> None:
+def already_isolated(b: SeedBuilder) -> None:
     """Seed 000 on an existing VNet: BYO registry path complete, Cache + none, private link.
 
     Matches examples/disable-isolation.yaml (disable returns it to Direct + loadBalancer).
@@ -326,23 +170,10 @@ def already_isolated(b: _Builder) -> None:
     )
     subnet = f"{vnet}/subnets/snet-aks"
     registry_id = b.byo_registry(rg, registry, vnet, f"{vnet}/subnets/snet-acr")
-    cp, kubelet, kubelet_principal = b.user_identities(rg, name, subnet)
-    b.role(registry_id, ACR_PULL, kubelet_principal)
-    identity, profile = _user_assigned(cp, kubelet)
-    body = _cluster_body(
-        "1.32.6",
-        [_pool(count=3, subnet=subnet)],
-        outbound="none",
-        source="Cache",
-        registry=registry_id,
-        identity=identity,
-        private=True,
-        identityProfile=profile,
-    )
-    b.cluster(rg, name, body)
+    _isolated_cluster(b, rg, name, subnet, registry_id, nodes=3)
 
 
-def behind_firewall(b: _Builder) -> None:
+def behind_firewall(b: SeedBuilder) -> None:
     """Seeds 003/004: an isolated spoke whose only egress is a hub Azure Firewall (Docker Hub)."""
     rg, name, registry = "rg-demo-firewall", "aks-behind-firewall", "acrdemofirewall01"
     b.group(rg)
@@ -409,23 +240,10 @@ def behind_firewall(b: _Builder) -> None:
         f"{zone}/virtualNetworkLinks/link-vnet-demo-hub",
         {"location": "global", "properties": {"virtualNetwork": {"id": hub}}},
     )
-    cp, kubelet, kubelet_principal = b.user_identities(rg, name, subnet)
-    b.role(registry_id, ACR_PULL, kubelet_principal)
-    identity, profile = _user_assigned(cp, kubelet)
-    body = _cluster_body(
-        "1.32.6",
-        [_pool(count=2, subnet=subnet)],
-        outbound="none",
-        source="Cache",
-        registry=registry_id,
-        identity=identity,
-        private=True,
-        identityProfile=profile,
-    )
-    b.cluster(rg, name, body)
+    _isolated_cluster(b, rg, name, subnet, registry_id, nodes=2)
 
 
-def _hub_firewall(b: _Builder, rg: str, hub: str, spoke_prefix: str) -> str:
+def _hub_firewall(b: SeedBuilder, rg: str, hub: str, spoke_prefix: str) -> str:
     """Firewall, public IP, policy (DNS proxy) and the AKS egress rules; returns its private IP."""
     pip = b.resource(
         rg,
@@ -542,7 +360,7 @@ def seed_demo(emu: Emulator) -> None:
         for ns in ("microsoft.containerservice", "microsoft.containerregistry"):
             providers[ns] = "Registered"
         emu.store.meta["providers"] = providers
-        builder = _Builder(emu)
+        builder = SeedBuilder(emu)
         for build in CLUSTERS:
             build(builder)
     finally:

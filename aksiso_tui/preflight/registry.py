@@ -1,10 +1,10 @@
 """The bring-your-own registry path as Findings: what pre-flight and the audit say about it.
 
 The path itself (endpoint reachable from the nodes, both A records answering the endpoint's IPs
-from the nodes' VNet, zone link, AcrPull) is judged by `aksiso_tui.netpath.netsim`, the same
-code that decides in the emulator whether an image pulls; this module adds what a reviewer also
-wants to know (exact cache rule name and target, public access, anonymous pull, hub zone link)
-and the fix for each piece.
+from the nodes' VNet, zone link, AcrPull) is judged by `aksiso_tui.netpath.registry_path`, the
+same code that decides in the emulator whether an image pulls; this module adds what a reviewer
+also wants to know (exact cache rule name and target, public access, anonymous pull, hub zone
+link) and the fix for each piece.
 """
 
 from __future__ import annotations
@@ -12,8 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from aksiso_tui.findings import Finding, Severity
-from aksiso_tui.netpath import netsim
 from aksiso_tui.netpath.aks_lookup import Lookup, last_segment, props, same_id, vnets_connected
+from aksiso_tui.netpath.cluster import node_vnet
+from aksiso_tui.netpath.firewall import FIREWALLS, firewall_vnet
+from aksiso_tui.netpath.registry_path import (
+    ACR_ZONE,
+    CACHE_RULES,
+    DNS_LINKS,
+    DNS_ZONES,
+    cache_path_problems,
+)
 
 Json = dict[str, Any]
 CACHE_RULE_NAME = "aks-managed-mcr"
@@ -62,7 +70,7 @@ def path_findings(
     """
     name = last_segment(registry_id)
     findings: list[Finding] = []
-    for problem in netsim.cache_path_problems(cluster, lookup, registry_id):
+    for problem in cache_path_problems(cluster, lookup, registry_id):
         fix = _FIXES.get(problem.code, "").format(registry=name, record=problem.record)
         if plan_creates and problem.code in _CREATED_BY_PLAN:
             findings.append(
@@ -127,7 +135,7 @@ def _registry_settings(lookup: Lookup, cluster: Json, registry: Json) -> list[Fi
 
 def _cache_rule_name(lookup: Lookup, registry: Json, name: str) -> list[Finding]:
     rid = str(registry.get("id"))
-    rules = lookup.list_by_type(netsim.CACHE_RULES, scope=rid)
+    rules = lookup.list_by_type(CACHE_RULES, scope=rid)
     mcr = [r for r in rules if str(props(r).get("sourceRepository", "")) == CACHE_SOURCE]
     if not mcr:
         return []  # reported by the path check
@@ -162,26 +170,26 @@ def _cache_rule_name(lookup: Lookup, registry: Json, name: str) -> list[Finding]
 
 def _hub_zone_link(lookup: Lookup, cluster: Json) -> list[Finding]:
     """With a hub firewall in the path, the registry zone should be linked to the hub too."""
-    vnet = netsim.node_vnet(cluster)
+    vnet = node_vnet(cluster)
     if vnet is None:
         return []
     findings: list[Finding] = []
-    for firewall in lookup.list_by_type(netsim.FIREWALLS):
-        hub = netsim.firewall_vnet(firewall)
+    for firewall in lookup.list_by_type(FIREWALLS):
+        hub = firewall_vnet(firewall)
         if not hub or same_id(hub, vnet) or not vnets_connected(lookup, vnet, hub):
             continue
         linked = any(
             same_id((props(link).get("virtualNetwork") or {}).get("id"), hub)
-            for zone in lookup.list_by_type(netsim.DNS_ZONES)
-            if str(zone.get("name", "")).lower() == netsim.ACR_ZONE
-            for link in lookup.list_by_type(netsim.DNS_LINKS, scope=str(zone.get("id")))
+            for zone in lookup.list_by_type(DNS_ZONES)
+            if str(zone.get("name", "")).lower() == ACR_ZONE
+            for link in lookup.list_by_type(DNS_LINKS, scope=str(zone.get("id")))
         )
         if not linked:
             findings.append(
                 Finding(
                     Severity.WARNING,
                     hub,
-                    f"{netsim.ACR_ZONE} is not linked to the hub VNet {last_segment(hub)}; "
+                    f"{ACR_ZONE} is not linked to the hub VNet {last_segment(hub)}; "
                     "lookups that go through the hub (a firewall DNS proxy) get public answers.",
                     "Link the zone to the hub VNet as well.",
                 )

@@ -12,6 +12,7 @@ from typing import Any
 
 from aksiso_tui import naming
 from aksiso_tui.findings import Finding, error, info, warning
+from aksiso_tui.plan.firewall_rules import AKS_FQDNS
 
 MIN_KUBERNETES = (1, 30)
 AZURE_RESERVED_PER_SUBNET = 5
@@ -53,17 +54,7 @@ AKS_RESERVED = tuple(
 )
 """Ranges the AKS docs say the cluster's address ranges must not use."""
 
-AKS_REQUIRED_FQDNS = frozenset(
-    {
-        "mcr.microsoft.com",
-        "*.data.mcr.microsoft.com",
-        "management.azure.com",
-        "login.microsoftonline.com",
-        "packages.microsoft.com",
-        "acs-mirror.azureedge.net",
-        "packages.aks.azure.com",
-    }
-)
+AKS_REQUIRED_FQDNS = frozenset(AKS_FQDNS)
 """FQDNs aksiso already allows on a hub firewall for AKS itself (AZURE_FACTS.md)."""
 
 Net = ipaddress.IPv4Network

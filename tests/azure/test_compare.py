@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aksiso_tui.azure.compare import differences
 
 SUBNET = (
@@ -50,6 +52,6 @@ def test_plain_lists_compare_in_order() -> None:
 
 
 def test_dict_keys_that_are_ids_match_case_insensitively() -> None:
-    desired = {"identity": {"userAssignedIdentities": {SUBNET: {}}}}
+    desired: dict[str, Any] = {"identity": {"userAssignedIdentities": {SUBNET: {}}}}
     actual = {"identity": {"userAssignedIdentities": {SUBNET.upper(): {"principalId": "p"}}}}
     assert differences(desired, actual) == []

@@ -47,7 +47,7 @@ class Seed:
     # -- pieces ------------------------------------------------------------------------------
     def network(self, *, api_subnet: bool = False) -> None:
         self.rm.resource_groups.create_or_update(RG, {"location": LOC})
-        self.net.virtual_networks.begin_create_or_update(
+        self.net.virtual_networks.begin_create_or_update(  # type: ignore[call-overload]
             RG,
             "vnet-spoke",
             {
@@ -55,13 +55,13 @@ class Seed:
                 "properties": {"addressSpace": {"addressPrefixes": ["192.168.0.0/16"]}},
             },
         ).result()
-        aks = self.net.subnets.begin_create_or_update(
+        aks = self.net.subnets.begin_create_or_update(  # type: ignore[call-overload]
             RG,
             "vnet-spoke",
             "snet-aks",
             {"properties": {"addressPrefix": "192.168.1.0/24", "defaultOutboundAccess": False}},
         ).result()
-        acr = self.net.subnets.begin_create_or_update(
+        acr = self.net.subnets.begin_create_or_update(  # type: ignore[call-overload]
             RG,
             "vnet-spoke",
             "snet-acr",
@@ -74,7 +74,7 @@ class Seed:
         ).result()
         self.ids.update(vnet=aks.id.split("/subnets/")[0], aks_subnet=aks.id, acr_subnet=acr.id)
         if api_subnet:
-            api = self.net.subnets.begin_create_or_update(
+            api = self.net.subnets.begin_create_or_update(  # type: ignore[call-overload]
                 RG,
                 "vnet-spoke",
                 "snet-apiserver",
@@ -92,6 +92,7 @@ class Seed:
                 "properties": {"publicNetworkAccess": "Disabled"},
             },
         ).result()
+        assert reg.id is not None
         self.ids["registry"] = reg.id
         self.acr.cache_rules.begin_create(
             RG,
@@ -101,7 +102,7 @@ class Seed:
         ).result()
 
     def private_endpoint(self) -> tuple[str, str]:
-        pe = self.net.private_endpoints.begin_create_or_update(
+        pe = self.net.private_endpoints.begin_create_or_update(  # type: ignore[call-overload]
             RG,
             "pe-acr",
             {
@@ -129,8 +130,8 @@ class Seed:
 
     def dns_records(self, registry_ip: str, data_ip: str, *, data_record: bool = True) -> None:
         zone = "privatelink.azurecr.io"
-        self.dns.private_zones.begin_create_or_update(RG, zone, {"location": "global"}).result()
-        self.dns.virtual_network_links.begin_create_or_update(
+        self.dns.private_zones.begin_create_or_update(RG, zone, {"location": "global"}).result()  # type: ignore[call-overload]
+        self.dns.virtual_network_links.begin_create_or_update(  # type: ignore[call-overload]
             RG,
             zone,
             "MyDNSLink",
@@ -142,7 +143,7 @@ class Seed:
                 },
             },
         ).result()
-        self.dns.record_sets.create_or_update(
+        self.dns.record_sets.create_or_update(  # type: ignore[call-overload]
             RG,
             zone,
             "A",
@@ -150,7 +151,7 @@ class Seed:
             {"properties": {"ttl": 10, "aRecords": [{"ipv4Address": registry_ip}]}},
         )
         if data_record:
-            self.dns.record_sets.create_or_update(
+            self.dns.record_sets.create_or_update(  # type: ignore[call-overload]
                 RG,
                 zone,
                 "A",
@@ -238,7 +239,7 @@ class Seed:
         }
 
     def create_cluster(self, body: dict[str, Any] | None = None) -> Any:
-        return self.aks.managed_clusters.begin_create_or_update(
+        return self.aks.managed_clusters.begin_create_or_update(  # type: ignore[call-overload]
             RG, AKS, body or self.cluster_body()
         ).result()
 
@@ -247,15 +248,15 @@ class Seed:
 
     def hub_firewall(self, *, app_fqdns: list[str] | None = None) -> None:
         """Seeds 003/004: hub VNet + firewall (fqdn tag AKS + extra FQDNs), peerings, route."""
-        self.net.virtual_networks.begin_create_or_update(
+        self.net.virtual_networks.begin_create_or_update(  # type: ignore[call-overload]
             RG,
             "vnet-hub",
             {"location": LOC, "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/22"]}}},
         ).result()
-        fw_subnet = self.net.subnets.begin_create_or_update(
+        fw_subnet = self.net.subnets.begin_create_or_update(  # type: ignore[call-overload]
             RG, "vnet-hub", "AzureFirewallSubnet", {"properties": {"addressPrefix": "10.0.0.0/26"}}
         ).result()
-        pip = self.net.public_ip_addresses.begin_create_or_update(
+        pip = self.net.public_ip_addresses.begin_create_or_update(  # type: ignore[call-overload]
             RG,
             "fw-pip",
             {
@@ -264,7 +265,7 @@ class Seed:
                 "properties": {"publicIPAllocationMethod": "Static"},
             },
         ).result()
-        policy = self.net.firewall_policies.begin_create_or_update(
+        policy = self.net.firewall_policies.begin_create_or_update(  # type: ignore[call-overload]
             RG,
             "fw-policy",
             {
@@ -291,7 +292,7 @@ class Seed:
                     "targetFqdns": app_fqdns,
                 }
             )
-        self.net.firewall_policy_rule_collection_groups.begin_create_or_update(
+        self.net.firewall_policy_rule_collection_groups.begin_create_or_update(  # type: ignore[call-overload]
             RG,
             "fw-policy",
             "aks",
@@ -310,7 +311,7 @@ class Seed:
                 }
             },
         ).result()
-        fw = self.net.azure_firewalls.begin_create_or_update(
+        fw = self.net.azure_firewalls.begin_create_or_update(  # type: ignore[call-overload]
             RG,
             "fw-hub",
             {
@@ -336,7 +337,7 @@ class Seed:
             ("vnet-spoke", "spoke-to-hub", hub_id),
             ("vnet-hub", "hub-to-spoke", self.ids["vnet"]),
         ):
-            self.net.virtual_network_peerings.begin_create_or_update(
+            self.net.virtual_network_peerings.begin_create_or_update(  # type: ignore[call-overload]
                 RG,
                 vnet,
                 name,
@@ -348,10 +349,10 @@ class Seed:
                     }
                 },
             ).result()
-        rt = self.net.route_tables.begin_create_or_update(
+        rt = self.net.route_tables.begin_create_or_update(  # type: ignore[call-overload]
             RG, "rt-aks", {"location": LOC, "properties": {}}
         ).result()
-        self.net.routes.begin_create_or_update(
+        self.net.routes.begin_create_or_update(  # type: ignore[call-overload]
             RG,
             "rt-aks",
             "default",

@@ -8,12 +8,9 @@ from typing import Any
 import pytest
 
 from aksiso_tui.emulator import aks_versions
-from aksiso_tui.emulator.aks_rules import (
-    DENY_DIRECT_TAG,
-    RuleError,
-    effective_bootstrap,
-    validate_managed_cluster,
-)
+from aksiso_tui.emulator.aks_body import effective_bootstrap
+from aksiso_tui.emulator.aks_errors import RuleError
+from aksiso_tui.emulator.aks_rules import DENY_DIRECT_TAG, validate_managed_cluster
 from tests.emulator.aks_topology import (
     LOC,
     Topo,

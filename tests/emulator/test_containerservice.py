@@ -74,19 +74,19 @@ def test_validation_errors_reach_the_sdk(sync_emulator: EmulatorThread) -> None:
     seed = Seed(sync_emulator.base_url).byo()
     create = seed.aks.managed_clusters.begin_create_or_update
     assert (
-        error_code(lambda: create(RG, AKS, seed.cluster_body(source="Direct")))
+        error_code(lambda: create(RG, AKS, seed.cluster_body(source="Direct")))  # type: ignore[call-overload]
         == "InvalidNetworkIsolatedClusterConfiguration"
     )
     assert (
-        error_code(lambda: create(RG, AKS, seed.cluster_body(kubernetesVersion="1.29.15")))
+        error_code(lambda: create(RG, AKS, seed.cluster_body(kubernetesVersion="1.29.15")))  # type: ignore[call-overload]
         == "BootstrapArtifactSourceNotAllowed"
     )
     assert (
-        error_code(lambda: create(RG, AKS, seed.cluster_body(kubernetesVersion="1.20.7")))
+        error_code(lambda: create(RG, AKS, seed.cluster_body(kubernetesVersion="1.20.7")))  # type: ignore[call-overload]
         == "AgentPoolK8sVersionNotSupported"
     )
     assert (
-        error_code(lambda: create(RG, AKS, seed.cluster_body(outbound="block")))
+        error_code(lambda: create(RG, AKS, seed.cluster_body(outbound="block")))  # type: ignore[call-overload]
         == "InvalidParameter"
     )
     from azure.mgmt.containerservice import ContainerServiceClient
@@ -95,17 +95,17 @@ def test_validation_errors_reach_the_sdk(sync_emulator: EmulatorThread) -> None:
         ContainerServiceClient, sync_emulator.base_url, api_version="2024-09-01", retry_total=0
     )
     old_create = old.managed_clusters.begin_create_or_update
-    assert error_code(lambda: old_create(RG, AKS, seed.cluster_body())) == "InvalidRequestContent"
+    assert error_code(lambda: old_create(RG, AKS, seed.cluster_body())) == "InvalidRequestContent"  # type: ignore[call-overload]
     body = seed.cluster_body()
     body["properties"]["agentPoolProfiles"][0]["vnetSubnetID"] += "x"
-    assert error_code(lambda: create(RG, AKS, body)) == "SubnetNotFound"
+    assert error_code(lambda: create(RG, AKS, body)) == "SubnetNotFound"  # type: ignore[call-overload]
     with pytest.raises(ResourceNotFoundError):
         seed.aks.managed_clusters.get(RG, AKS)
 
 
 def test_lro_protocol_and_lists(sync_emulator: EmulatorThread) -> None:
     seed = Seed(sync_emulator.base_url).byo()
-    poller = seed.aks.managed_clusters.begin_create_or_update(
+    poller = seed.aks.managed_clusters.begin_create_or_update(  # type: ignore[call-overload]
         RG, AKS, seed.cluster_body(source="Direct", outbound="loadBalancer")
     )
     first = poller.polling_method()._initial_response.http_response  # type: ignore[attr-defined]
@@ -119,7 +119,7 @@ def test_lro_protocol_and_lists(sync_emulator: EmulatorThread) -> None:
     assert tagged.tags == {"env": "demo"}
     assert [p.name for p in seed.aks.agent_pools.list(RG, AKS)] == ["nodepool1"]
     versions = seed.aks.managed_clusters.list_kubernetes_versions(LOC)
-    assert any(v.is_default for v in versions.values_property)
+    assert any(v.is_default for v in versions.values_property or [])
 
 
 def test_stop_start_and_delete_cascade(sync_emulator: EmulatorThread) -> None:
@@ -148,12 +148,12 @@ def test_agent_pools(sync_emulator: EmulatorThread) -> None:
     }
     assert (
         error_code(
-            lambda: seed.aks.agent_pools.begin_create_or_update(RG, AKS, "win1", win).result()
+            lambda: seed.aks.agent_pools.begin_create_or_update(RG, AKS, "win1", win).result()  # type: ignore[call-overload]
         )
         == "BootstrapArtifactSourceNotAllowed"
     )
     user = {"properties": {"count": 2, "vnetSubnetID": seed.ids["aks_subnet"], "mode": "User"}}
-    pool = seed.aks.agent_pools.begin_create_or_update(RG, AKS, "user1", user).result()
+    pool = seed.aks.agent_pools.begin_create_or_update(RG, AKS, "user1", user).result()  # type: ignore[call-overload]
     assert pool.provisioning_state == "Succeeded" and pool.count == 2
     assert len(seed.aks.managed_clusters.get(RG, AKS).agent_pool_profiles) == 2
     assert seed.run("kubectl get nodes").logs.count(" Ready ") == 5
@@ -182,7 +182,7 @@ def test_official_examples(sync_emulator: EmulatorThread) -> None:
     body["location"] = LOC  # "location1" is a placeholder, not a region
     zone = body["properties"]["apiServerAccessProfile"]["privateDNSZone"].replace("location1", LOC)
     body["properties"]["apiServerAccessProfile"]["privateDNSZone"] = zone
-    seed.dns.private_zones.begin_create_or_update(
+    seed.dns.private_zones.begin_create_or_update(  # type: ignore[call-overload]
         "rg1", zone.rsplit("/", 1)[-1], {"location": "global"}
     ).result()
     mc = seed.aks.managed_clusters.begin_create_or_update("rg1", "clustername1", body).result()
@@ -224,7 +224,7 @@ async def test_aio_client(emulator: EmulatorServer) -> None:
                 "agentPoolProfiles": [{"name": "np", "count": 1, "mode": "System"}],
             },
         }
-        poller = await aks.managed_clusters.begin_create_or_update("rg1", "aks1", body)
+        poller = await aks.managed_clusters.begin_create_or_update("rg1", "aks1", body)  # type: ignore[call-overload]
         mc = await poller.result()
         assert mc.provisioning_state == "Succeeded" and mc.fqdn.endswith(f".hcp.{LOC}.azmk8s.io")
         run = await (

@@ -261,12 +261,14 @@ async def test_fail_operation_from_validate_put(widgets: EmulatorServer) -> None
             await poller.result()
         assert error_code(err.value) == "WidgetBroke"
         got = await rm.resources.get_by_id(fid, api_version=API)
-        assert got.properties["provisioningState"] == "Failed"
+        assert got.properties is not None and got.properties["provisioningState"] == "Failed"
         # one-shot: the next write on the same resource succeeds
         poller = await rm.resources.begin_create_or_update_by_id(
             fid, {"location": "eastus"}, api_version=API
         )
-        assert (await poller.result()).properties["provisioningState"] == "Succeeded"
+        fixed = await poller.result()
+        assert fixed.properties is not None
+        assert fixed.properties["provisioningState"] == "Succeeded"
     sid = f"{SUB}/resourceGroups/rg1/providers/Contoso.Widgets/syncfragiles/s1"
     body = {"location": "eastus", "properties": {"breaks": True}}
     status, _, _ = await _raw(widgets, "PUT", f"{sid}?api-version={API}", body)

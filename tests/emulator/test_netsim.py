@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aksiso_tui.netpath import netsim
+from aksiso_tui.netpath.firewall import fqdn_matches
+from aksiso_tui.netpath.registry_path import cache_path_missing
 from tests.emulator.aks_topology import (
     ACR,
     LOC,
+    Topo,
     add_hub_firewall,
     byo_topology,
     cluster_body,
@@ -14,14 +19,14 @@ from tests.emulator.aks_topology import (
 )
 
 
-def isolated(**kw: object) -> tuple[object, dict]:
-    t = byo_topology(**kw)  # type: ignore[arg-type]
+def isolated(**kw: Any) -> tuple[Topo, dict[str, Any]]:
+    t = byo_topology(**kw)
     return t, stored_cluster(cluster_body(t))
 
 
 def test_seed_000_isolated_cluster() -> None:
     t, c = isolated()
-    assert netsim.cache_path_missing(c, t.store) == []
+    assert cache_path_missing(c, t.store) == []
     assert netsim.can_bootstrap(c, t.store) == (True, [])
     assert netsim.pull_image(c, "mcr.microsoft.com/azurelinux/base/nginx:1.25", t.store).ok
     result = netsim.pull_image(c, "nginx", t.store)
@@ -31,7 +36,7 @@ def test_seed_000_isolated_cluster() -> None:
 
 def test_missing_data_record_breaks_mcr() -> None:
     t, c = isolated(data_record=False)
-    missing = netsim.cache_path_missing(c, t.store)
+    missing = cache_path_missing(c, t.store)
     assert missing == [f"A record '{ACR}.{LOC}.data' is missing in privatelink.azurecr.io"]
     assert not netsim.pull_image(c, "mcr.microsoft.com/azurelinux/base/nginx:1.25", t.store).ok
     assert netsim.can_bootstrap(c, t.store)[0] is False
@@ -47,33 +52,33 @@ def test_each_missing_piece_is_named() -> None:
     }
     for key, (value, needle) in cases.items():
         t, c = isolated(**{key: value})
-        missing = netsim.cache_path_missing(c, t.store)
+        missing = cache_path_missing(c, t.store)
         assert any(needle in m for m in missing), (key, missing)
 
 
 def test_legacy_cache_target_and_anonymous_pull() -> None:
     t, c = isolated(cache_rule_target="*", acr_pull=False)
-    assert any("AcrPull" in m for m in netsim.cache_path_missing(c, t.store))
+    assert any("AcrPull" in m for m in cache_path_missing(c, t.store))
     t.patch(t.registry, anonymousPullEnabled=True)
-    assert netsim.cache_path_missing(c, t.store) == []
+    assert cache_path_missing(c, t.store) == []
 
 
 def test_wrong_record_ip_and_unreachable_endpoint() -> None:
     t, c = isolated()
     t.record(ACR, "192.168.2.99")
-    assert any("points to 192.168.2.99" in m for m in netsim.cache_path_missing(c, t.store))
+    assert any("points to 192.168.2.99" in m for m in cache_path_missing(c, t.store))
     t, c = isolated()
     other = res_id("Microsoft.Network/virtualNetworks", "vnet-other")
     t.put(other, "Microsoft.Network/virtualNetworks", {}, location=LOC)
     t.subnet(f"{other}/subnets/pe", "10.9.0.0/24")
     t.patch(t.pe, subnet={"id": f"{other}/subnets/pe"})
-    assert any("cannot reach" in m for m in netsim.cache_path_missing(c, t.store))
+    assert any("cannot reach" in m for m in cache_path_missing(c, t.store))
 
 
 def test_aks_managed_registry_is_complete() -> None:
     t = byo_topology()
     c = stored_cluster(cluster_body(t, registry=False, custom_vnet=False, kubelet=False))
-    assert netsim.cache_path_missing(c, t.store) == []
+    assert cache_path_missing(c, t.store) == []
     assert netsim.pull_image(c, "mcr.microsoft.com/oss/nginx:1", t.store).ok
     assert not netsim.pull_image(c, "nginx", t.store).ok
 
@@ -208,14 +213,14 @@ def test_dns_via_hub_firewall_proxy_needs_hub_link() -> None:
     t, c = isolated()
     add_hub_firewall(t)
     t.patch(t.vnet, dhcpOptions={"dnsServers": ["10.0.0.4"]})
-    assert any("not linked" in m for m in netsim.cache_path_missing(c, t.store))
+    assert any("not linked" in m for m in cache_path_missing(c, t.store))
     hub = res_id("Microsoft.Network/virtualNetworks", "vnet-hub")
     t.put(
         f"{t.zone}/virtualNetworkLinks/hub",
         "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
         {"virtualNetwork": {"id": hub}},
     )
-    assert netsim.cache_path_missing(c, t.store) == []
+    assert cache_path_missing(c, t.store) == []
 
 
 def test_image_registry_parsing() -> None:
@@ -223,8 +228,8 @@ def test_image_registry_parsing() -> None:
     assert netsim.image_registry("library/nginx:1") == "docker.io"
     assert netsim.image_registry("mcr.microsoft.com/a/b:1") == "mcr.microsoft.com"
     assert netsim.image_registry("localhost:5000/x") == "localhost:5000"
-    assert netsim.fqdn_matches("*.docker.io", "auth.docker.io")
-    assert not netsim.fqdn_matches("*.docker.io", "docker.io")
+    assert fqdn_matches("*.docker.io", "auth.docker.io")
+    assert not fqdn_matches("*.docker.io", "docker.io")
 
 
 def test_private_acr_image() -> None:

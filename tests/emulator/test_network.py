@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -14,63 +13,41 @@ from azure.mgmt.network.aio import NetworkManagementClient as AioNetworkClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 
 from aksiso_tui.emulator.server import EmulatorThread
-from tests.emulator.netclients import aio_client, client, emu, make_registry, rg_path
+from aksiso_tui.emulator.testing import error_code, make_client
+from tests.emulator.aks_topology import rg_id
+from tests.emulator.rest import http, keys_match
 
-__all__ = ["emu"]
 EXAMPLES = Path("/work/shared/arm-reference/examples")
 NET = "providers/Microsoft.Network"
 
 
-def http(emu: EmulatorThread, method: str, path: str, body: Any = None) -> tuple[int, dict, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(
-        f"{emu.base_url}{path}?api-version=2026-03-01",
-        data=data,
-        method=method,
-        headers={"Content-Type": "application/json", "Authorization": "Bearer x"},
-    )
-    try:
-        with urllib.request.urlopen(req) as resp:
-            raw = resp.read()
-            return resp.status, dict(resp.headers), json.loads(raw) if raw else None
-    except urllib.error.HTTPError as err:
-        raw = err.read()
-        return err.code, dict(err.headers), json.loads(raw) if raw else None
-
-
 @pytest.fixture
-def net(emu: EmulatorThread) -> NetworkManagementClient:
-    client(ResourceManagementClient, emu.base_url).resource_groups.create_or_update(
-        "rg1", {"location": "eastus"}
-    )
-    return client(NetworkManagementClient, emu.base_url)
+def net(sync_emulator: EmulatorThread) -> NetworkManagementClient:
+    rm = make_client(ResourceManagementClient, sync_emulator.base_url, retry_total=0)
+    rm.resource_groups.create_or_update("rg1", {"location": "eastus"})
+    return make_client(NetworkManagementClient, sync_emulator.base_url, retry_total=0)
 
 
 def vnet(net: NetworkManagementClient, name: str = "vnet1", space: str = "10.0.0.0/16") -> Any:
     body = {"location": "eastus", "properties": {"addressSpace": {"addressPrefixes": [space]}}}
-    return net.virtual_networks.begin_create_or_update("rg1", name, body).result()
+    return net.virtual_networks.begin_create_or_update("rg1", name, body).result()  # type: ignore[call-overload]
 
 
 def subnet(
     net: NetworkManagementClient, name: str, prefix: str, vnet_name: str = "vnet1", **props: Any
 ) -> Any:
     body = {"properties": {"addressPrefix": prefix, **props}}
-    return net.subnets.begin_create_or_update("rg1", vnet_name, name, body).result()
-
-
-def code_of(exc: pytest.ExceptionInfo[HttpResponseError]) -> str:
-    assert exc.value.error is not None
-    return str(exc.value.error.code)
+    return net.subnets.begin_create_or_update("rg1", vnet_name, name, body).result()  # type: ignore[call-overload]
 
 
 def test_vnet_embeds_subnets_and_lro_headers(
-    emu: EmulatorThread, net: NetworkManagementClient
+    sync_emulator: EmulatorThread, net: NetworkManagementClient
 ) -> None:
     vnet(net)
     status, headers, body = http(
-        emu,
+        sync_emulator,
         "PUT",
-        f"{rg_path('rg1')}/{NET}/virtualNetworks/vnet1/subnets/aks",
+        f"{rg_id('rg1')}/{NET}/virtualNetworks/vnet1/subnets/aks",
         {"properties": {"addressPrefix": "10.0.1.0/24", "defaultOutboundAccess": False}},
     )
     assert status == 201 and "Azure-AsyncOperation" in headers
@@ -110,17 +87,17 @@ def test_subnet_validation(net: NetworkManagementClient, prefix: str, code: str)
     subnet(net, "a", "10.0.1.0/24")
     with pytest.raises(HttpResponseError) as exc:
         subnet(net, "b", prefix)
-    assert code_of(exc) == code
+    assert error_code(exc.value) == code
 
 
 def test_bad_names(net: NetworkManagementClient) -> None:
     vnet(net)
     with pytest.raises(HttpResponseError) as exc:
         subnet(net, "bad name", "10.0.1.0/24")
-    assert code_of(exc) == "InvalidResourceName"
+    assert error_code(exc.value) == "InvalidResourceName"
     with pytest.raises(HttpResponseError) as exc:
         vnet(net, "v")
-    assert code_of(exc) == "InvalidResourceName"
+    assert error_code(exc.value) == "InvalidResourceName"
 
 
 def test_delegation_filled(net: NetworkManagementClient) -> None:
@@ -146,21 +123,21 @@ def test_route_tables(net: NetworkManagementClient) -> None:
     vnet(net)
     with pytest.raises(HttpResponseError) as exc:
         subnet(
-            net, "aks", "10.0.1.0/24", routeTable={"id": f"{rg_path('rg1')}/{NET}/routeTables/nope"}
+            net, "aks", "10.0.1.0/24", routeTable={"id": f"{rg_id('rg1')}/{NET}/routeTables/nope"}
         )
-    assert code_of(exc) == "InvalidResourceReference"
-    rt = net.route_tables.begin_create_or_update(
+    assert error_code(exc.value) == "InvalidResourceReference"
+    rt = net.route_tables.begin_create_or_update(  # type: ignore[call-overload]
         "rg1", "rt1", {"location": "eastus", "properties": {"disableBgpRoutePropagation": True}}
     ).result()
     with pytest.raises(HttpResponseError) as exc:
-        net.routes.begin_create_or_update(
+        net.routes.begin_create_or_update(  # type: ignore[call-overload]
             "rg1",
             "rt1",
             "r",
             {"properties": {"addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance"}},
         ).result()
-    assert code_of(exc) == "VirtualApplianceNextHopIpAddressMissing"
-    route = net.routes.begin_create_or_update(
+    assert error_code(exc.value) == "VirtualApplianceNextHopIpAddressMissing"
+    route = net.routes.begin_create_or_update(  # type: ignore[call-overload]
         "rg1",
         "rt1",
         "default",
@@ -181,7 +158,7 @@ def test_route_tables(net: NetworkManagementClient) -> None:
 def hub(net: NetworkManagementClient, fw_prefix: str = "10.1.0.0/26") -> tuple[Any, Any]:
     vnet(net, "hub", "10.1.0.0/22")
     sn = subnet(net, "AzureFirewallSubnet", fw_prefix, vnet_name="hub")
-    pip = net.public_ip_addresses.begin_create_or_update(
+    pip = net.public_ip_addresses.begin_create_or_update(  # type: ignore[call-overload]
         "rg1",
         "fw-pip",
         {
@@ -211,7 +188,7 @@ def fw_body(sn: Any, pip: Any, policy: str | None = None) -> dict[str, Any]:
 def test_firewall_gets_first_usable_ip(net: NetworkManagementClient) -> None:
     sn, pip = hub(net)
     assert pip.ip_address.startswith("20.")
-    policy = net.firewall_policies.begin_create_or_update(
+    policy = net.firewall_policies.begin_create_or_update(  # type: ignore[call-overload]
         "rg1",
         "fwpol",
         {
@@ -241,11 +218,11 @@ def test_firewall_gets_first_usable_ip(net: NetworkManagementClient) -> None:
             ],
         }
     }
-    rcg = net.firewall_policy_rule_collection_groups.begin_create_or_update(
+    rcg = net.firewall_policy_rule_collection_groups.begin_create_or_update(  # type: ignore[call-overload]
         "rg1", "fwpol", "aks-rcg", rules
     ).result()
     assert rcg.rule_collections[0].rules[0].fqdn_tags == ["AzureKubernetesService"]
-    fw = net.azure_firewalls.begin_create_or_update(
+    fw = net.azure_firewalls.begin_create_or_update(  # type: ignore[call-overload]
         "rg1", "fw1", fw_body(sn, pip, policy.id)
     ).result()
     assert fw.ip_configurations[0].private_ip_address == "10.1.0.4"
@@ -253,7 +230,7 @@ def test_firewall_gets_first_usable_ip(net: NetworkManagementClient) -> None:
     assert net.subnets.get("rg1", "hub", "AzureFirewallSubnet").ip_configurations
     with pytest.raises(HttpResponseError) as exc:
         net.subnets.begin_delete("rg1", "hub", "AzureFirewallSubnet").result()
-    assert code_of(exc) == "InUseSubnetCannotBeDeleted"
+    assert error_code(exc.value) == "InUseSubnetCannotBeDeleted"
     net.azure_firewalls.begin_delete("rg1", "fw1").result()
     net.subnets.begin_delete("rg1", "hub", "AzureFirewallSubnet").result()
 
@@ -261,17 +238,17 @@ def test_firewall_gets_first_usable_ip(net: NetworkManagementClient) -> None:
 def test_firewall_rules(net: NetworkManagementClient) -> None:
     sn, pip = hub(net, "10.1.0.0/27")
     with pytest.raises(HttpResponseError) as exc:
-        net.azure_firewalls.begin_create_or_update("rg1", "fw1", fw_body(sn, pip)).result()
-    assert code_of(exc) == "AzureFirewallSubnetMustBeAtLeastSize"
+        net.azure_firewalls.begin_create_or_update("rg1", "fw1", fw_body(sn, pip)).result()  # type: ignore[call-overload]
+    assert error_code(exc.value) == "AzureFirewallSubnetMustBeAtLeastSize"
     other = subnet(net, "other", "10.1.1.0/24", vnet_name="hub")
     with pytest.raises(HttpResponseError) as exc:
-        net.azure_firewalls.begin_create_or_update("rg1", "fw1", fw_body(other, pip)).result()
-    assert code_of(exc) == "AzureFirewallSubnetNameInvalid"
+        net.azure_firewalls.begin_create_or_update("rg1", "fw1", fw_body(other, pip)).result()  # type: ignore[call-overload]
+    assert error_code(exc.value) == "AzureFirewallSubnetNameInvalid"
     with pytest.raises(HttpResponseError) as exc:
-        net.azure_firewalls.begin_create_or_update(
-            "rg1", "fw1", fw_body(sn, pip, f"{rg_path('rg1')}/{NET}/firewallPolicies/nope")
+        net.azure_firewalls.begin_create_or_update(  # type: ignore[call-overload]
+            "rg1", "fw1", fw_body(sn, pip, f"{rg_id('rg1')}/{NET}/firewallPolicies/nope")
         ).result()
-    assert code_of(exc) == "InvalidResourceReference"
+    assert error_code(exc.value) == "InvalidResourceReference"
 
 
 def test_peering_states(net: NetworkManagementClient) -> None:
@@ -280,12 +257,12 @@ def test_peering_states(net: NetworkManagementClient) -> None:
     body = {
         "properties": {"remoteVirtualNetwork": {"id": hubnet.id}, "allowForwardedTraffic": True}
     }
-    one = net.virtual_network_peerings.begin_create_or_update(
+    one = net.virtual_network_peerings.begin_create_or_update(  # type: ignore[call-overload]
         "rg1", "vnet1", "to-hub", body
     ).result()
     assert one.peering_state == "Initiated" and one.allow_virtual_network_access is True
     back = {"properties": {"remoteVirtualNetwork": {"id": spoke.id}, "allowForwardedTraffic": True}}
-    two = net.virtual_network_peerings.begin_create_or_update(
+    two = net.virtual_network_peerings.begin_create_or_update(  # type: ignore[call-overload]
         "rg1", "hub", "to-spoke", back
     ).result()
     assert two.peering_state == "Connected"
@@ -302,40 +279,37 @@ def test_peering_overlap_and_missing_remote(net: NetworkManagementClient) -> Non
     other = vnet(net, "other", "10.0.128.0/17")
     body = {"properties": {"remoteVirtualNetwork": {"id": other.id}}}
     with pytest.raises(HttpResponseError) as exc:
-        net.virtual_network_peerings.begin_create_or_update("rg1", "vnet1", "p", body).result()
-    assert code_of(exc) == "VnetAddressSpacesOverlap"
+        net.virtual_network_peerings.begin_create_or_update("rg1", "vnet1", "p", body).result()  # type: ignore[call-overload]
+    assert error_code(exc.value) == "VnetAddressSpacesOverlap"
     body = {
-        "properties": {
-            "remoteVirtualNetwork": {"id": f"{rg_path('rg1')}/{NET}/virtualNetworks/nope"}
-        }
+        "properties": {"remoteVirtualNetwork": {"id": f"{rg_id('rg1')}/{NET}/virtualNetworks/nope"}}
     }
     with pytest.raises(HttpResponseError) as exc:
-        net.virtual_network_peerings.begin_create_or_update("rg1", "vnet1", "p", body).result()
-    assert code_of(exc) == "InvalidResourceReference"
+        net.virtual_network_peerings.begin_create_or_update("rg1", "vnet1", "p", body).result()  # type: ignore[call-overload]
+    assert error_code(exc.value) == "InvalidResourceReference"
 
 
 def test_concurrent_subnet_writes_conflict() -> None:
-    with EmulatorThread(registry=make_registry(), time_scale=1.0) as server:
-        client(ResourceManagementClient, server.base_url).resource_groups.create_or_update(
-            "rg1", {"location": "eastus"}
-        )
-        net = client(NetworkManagementClient, server.base_url)
+    with EmulatorThread(time_scale=1.0) as server:
+        rm = make_client(ResourceManagementClient, server.base_url, retry_total=0)
+        rm.resource_groups.create_or_update("rg1", {"location": "eastus"})
+        net = make_client(NetworkManagementClient, server.base_url, retry_total=0)
         body = {
             "location": "eastus",
             "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}},
         }
-        net.virtual_networks.begin_create_or_update("rg1", "vnet1", body, polling=False)
+        net.virtual_networks.begin_create_or_update("rg1", "vnet1", body, polling=False)  # type: ignore[call-overload]
         with pytest.raises(ResourceExistsError) as exc:
-            net.subnets.begin_create_or_update(
+            net.subnets.begin_create_or_update(  # type: ignore[call-overload]
                 "rg1", "vnet1", "a", {"properties": {"addressPrefix": "10.0.1.0/24"}}, polling=False
             )
-        assert code_of(exc) == "AnotherOperationInProgress"
-        assert "/operations/" in exc.value.error.message
+        assert error_code(exc.value) == "AnotherOperationInProgress"
+        assert exc.value.error is not None and "/operations/" in str(exc.value.error.message)
 
 
 def test_public_ip_standard_must_be_static(net: NetworkManagementClient) -> None:
     with pytest.raises(HttpResponseError) as exc:
-        net.public_ip_addresses.begin_create_or_update(
+        net.public_ip_addresses.begin_create_or_update(  # type: ignore[call-overload]
             "rg1",
             "pip",
             {
@@ -344,21 +318,20 @@ def test_public_ip_standard_must_be_static(net: NetworkManagementClient) -> None
                 "properties": {"publicIPAllocationMethod": "Dynamic"},
             },
         ).result()
-    assert code_of(exc) == "StandardSkuPublicIPAddressesMustBeStatic"
+    assert error_code(exc.value) == "StandardSkuPublicIPAddressesMustBeStatic"
 
 
-async def test_aio_vnet_and_subnet(emu: EmulatorThread) -> None:
-    client(ResourceManagementClient, emu.base_url).resource_groups.create_or_update(
-        "rg1", {"location": "eastus"}
-    )
-    async with aio_client(AioNetworkClient, emu.base_url) as net:
+async def test_aio_vnet_and_subnet(sync_emulator: EmulatorThread) -> None:
+    rm = make_client(ResourceManagementClient, sync_emulator.base_url, retry_total=0)
+    rm.resource_groups.create_or_update("rg1", {"location": "eastus"})
+    async with make_client(AioNetworkClient, sync_emulator.base_url, retry_total=0) as net:
         body = {
             "location": "eastus",
             "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}},
         }
-        poller = await net.virtual_networks.begin_create_or_update("rg1", "vnet1", body)
+        poller = await net.virtual_networks.begin_create_or_update("rg1", "vnet1", body)  # type: ignore[call-overload]
         assert (await poller.result()).provisioning_state == "Succeeded"
-        poller = await net.subnets.begin_create_or_update(
+        poller = await net.subnets.begin_create_or_update(  # type: ignore[call-overload]
             "rg1", "vnet1", "aks", {"properties": {"addressPrefix": "10.0.1.0/24"}}
         )
         assert (await poller.result()).address_prefix == "10.0.1.0/24"
@@ -369,15 +342,6 @@ async def test_aio_vnet_and_subnet(emu: EmulatorThread) -> None:
 
 
 # -- official examples ------------------------------------------------------------------------
-def keys_match(expected: Any, got: Any, path: str = "") -> None:
-    if isinstance(expected, dict):
-        assert isinstance(got, dict), path
-        for key, value in expected.items():
-            assert key in got, f"{path}.{key} missing"
-            keys_match(value, got[key], f"{path}.{key}")
-    elif isinstance(expected, list) and expected and isinstance(expected[0], dict):
-        assert isinstance(got, list) and got, path
-        keys_match(expected[0], got[0], f"{path}[0]")
 
 
 def example(name: str) -> dict[str, Any]:
@@ -390,7 +354,9 @@ def final_get(emu: EmulatorThread, path: str) -> Any:
     return body
 
 
-def test_example_subnet_with_delegation(emu: EmulatorThread, net: NetworkManagementClient) -> None:
+def test_example_subnet_with_delegation(
+    sync_emulator: EmulatorThread, net: NetworkManagementClient
+) -> None:
     vnet(net, "vnetname", "10.0.0.0/8")
     ex = example("SubnetCreateWithDelegation.json")
     body = {
@@ -404,37 +370,35 @@ def test_example_subnet_with_delegation(emu: EmulatorThread, net: NetworkManagem
             ],
         }
     }
-    path = f"{rg_path('rg1')}/{NET}/virtualNetworks/vnetname/subnets/subnet1"
-    status, _, _ = http(emu, "PUT", path, body)
+    path = f"{rg_id('rg1')}/{NET}/virtualNetworks/vnetname/subnets/subnet1"
+    status, _, _ = http(sync_emulator, "PUT", path, body)
     assert status == 201
-    keys_match(ex["responses"]["201"]["body"], final_get(emu, path))
+    keys_match(ex["responses"]["201"]["body"], final_get(sync_emulator, path))
 
 
-def test_example_route(emu: EmulatorThread, net: NetworkManagementClient) -> None:
-    net.route_tables.begin_create_or_update("rg1", "testrt", {"location": "eastus"}).result()
+def test_example_route(sync_emulator: EmulatorThread, net: NetworkManagementClient) -> None:
+    net.route_tables.begin_create_or_update("rg1", "testrt", {"location": "eastus"}).result()  # type: ignore[call-overload]
     ex = example("RouteTableRouteCreate.json")
-    path = f"{rg_path('rg1')}/{NET}/routeTables/testrt/routes/route1"
-    status, _, _ = http(emu, "PUT", path, ex["parameters"]["routeParameters"])
+    path = f"{rg_id('rg1')}/{NET}/routeTables/testrt/routes/route1"
+    status, _, _ = http(sync_emulator, "PUT", path, ex["parameters"]["routeParameters"])
     assert status == 201
-    got = final_get(emu, path)
+    got = final_get(sync_emulator, path)
     keys_match(ex["responses"]["201"]["body"], got)
     assert got["properties"]["nextHopType"] == "VirtualNetworkGateway"
 
 
-def test_example_peering(emu: EmulatorThread, net: NetworkManagementClient) -> None:
+def test_example_peering(sync_emulator: EmulatorThread, net: NetworkManagementClient) -> None:
     vnet(net, "vnet1", "10.0.0.0/16")
     vnet(net, "vnet2", "12.0.0.0/8")
     ex = example("VirtualNetworkPeeringCreate.json")
     body = ex["parameters"]["VirtualNetworkPeeringParameters"]
-    body["properties"]["remoteVirtualNetwork"]["id"] = (
-        f"{rg_path('rg1')}/{NET}/virtualNetworks/vnet2"
-    )
-    path = f"{rg_path('rg1')}/{NET}/virtualNetworks/vnet1/virtualNetworkPeerings/peer"
-    status, _, _ = http(emu, "PUT", path, body)
+    body["properties"]["remoteVirtualNetwork"]["id"] = f"{rg_id('rg1')}/{NET}/virtualNetworks/vnet2"
+    path = f"{rg_id('rg1')}/{NET}/virtualNetworks/vnet1/virtualNetworkPeerings/peer"
+    status, _, _ = http(sync_emulator, "PUT", path, body)
     assert status == 201
     expected = ex["responses"]["201"]["body"]
     expected["properties"].pop("remoteBgpCommunities")
-    got = final_get(emu, path)
+    got = final_get(sync_emulator, path)
     keys_match(expected, got)
     assert got["properties"]["remoteAddressSpace"] == {"addressPrefixes": ["12.0.0.0/8"]}
     assert got["properties"]["peeringState"] == "Initiated"

@@ -13,21 +13,22 @@ from azure.mgmt.containerregistry.aio import ContainerRegistryManagementClient a
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 
+from aksiso_tui.emulator.context import SUBSCRIPTION_ID
 from aksiso_tui.emulator.server import EmulatorThread
-from tests.emulator.netclients import aio_client, client, emu, rg_path
-from tests.emulator.test_network import code_of, http, keys_match
+from aksiso_tui.emulator.testing import error_code, make_client
+from tests.emulator.aks_topology import rg_id
+from tests.emulator.rest import http, keys_match
 
-__all__ = ["emu"]
 EXAMPLES = Path("/work/shared/arm-reference/examples/containerregistry")
 ACR = "providers/Microsoft.ContainerRegistry/registries"
 
 
 @pytest.fixture
-def acr(emu: EmulatorThread) -> ContainerRegistryManagementClient:
-    rm = client(ResourceManagementClient, emu.base_url)
+def acr(sync_emulator: EmulatorThread) -> ContainerRegistryManagementClient:
+    rm = make_client(ResourceManagementClient, sync_emulator.base_url, retry_total=0)
     rm.resource_groups.create_or_update("rg1", {"location": "eastus"})
     rm.resource_groups.create_or_update("rg2", {"location": "eastus"})
-    return client(ContainerRegistryManagementClient, emu.base_url)
+    return make_client(ContainerRegistryManagementClient, sync_emulator.base_url, retry_total=0)
 
 
 def create(
@@ -41,7 +42,9 @@ def create(
     return acr.registries.begin_create(rg, name, body).result()
 
 
-def test_create_get_update(emu: EmulatorThread, acr: ContainerRegistryManagementClient) -> None:
+def test_create_get_update(
+    sync_emulator: EmulatorThread, acr: ContainerRegistryManagementClient
+) -> None:
     reg = create(acr, "MyAcr123", publicNetworkAccess="Disabled")
     assert reg.login_server == "myacr123.azurecr.io"
     assert reg.sku.tier == "Premium" and reg.public_network_access == "Disabled"
@@ -53,9 +56,9 @@ def test_create_get_update(emu: EmulatorThread, acr: ContainerRegistryManagement
     assert updated.anonymous_pull_enabled is True and updated.public_network_access == "Disabled"
     assert [r.name for r in acr.registries.list_by_resource_group("rg1")] == ["MyAcr123"]
     status, headers, _ = http(
-        emu,
+        sync_emulator,
         "PUT",
-        f"{rg_path('rg1')}/{ACR}/other12345",
+        f"{rg_id('rg1')}/{ACR}/other12345",
         {"location": "eastus", "sku": {"name": "Basic"}},
     )
     assert status == 201 and "/other12345/operationStatuses/" in headers["Azure-AsyncOperation"]
@@ -65,7 +68,7 @@ def test_global_names(acr: ContainerRegistryManagementClient) -> None:
     create(acr, "myacr123")
     with pytest.raises(ResourceExistsError) as exc:
         create(acr, "MYACR123", rg="rg2")
-    assert code_of(exc) == "AlreadyInUse"
+    assert error_code(exc.value) == "AlreadyInUse"
     taken = acr.registries.check_name_availability(
         {"name": "myacr123", "type": "Microsoft.ContainerRegistry/registries"}
     )
@@ -91,7 +94,7 @@ def test_create_validation(
 ) -> None:
     with pytest.raises(HttpResponseError) as exc:
         create(acr, name, sku=sku)
-    assert code_of(exc) == code
+    assert error_code(exc.value) == code
 
 
 def test_cache_rules(acr: ContainerRegistryManagementClient) -> None:
@@ -119,7 +122,7 @@ def test_cache_rules(acr: ContainerRegistryManagementClient) -> None:
                 "second",
                 {"properties": {"sourceRepository": source, "targetRepository": target}},
             ).result()
-        assert code_of(exc) in (
+        assert error_code(exc.value) in (
             "InvalidCacheRuleSourceRepository",
             "CacheRuleTargetRepositoryAlreadyExists",
         )
@@ -130,8 +133,8 @@ def test_cache_rules(acr: ContainerRegistryManagementClient) -> None:
 def private_endpoint(
     emu: EmulatorThread, registry_id: str, group: str = "registry"
 ) -> tuple[NetworkManagementClient, Any]:
-    net = client(NetworkManagementClient, emu.base_url)
-    net.virtual_networks.begin_create_or_update(
+    net = make_client(NetworkManagementClient, emu.base_url, retry_total=0)
+    net.virtual_networks.begin_create_or_update(  # type: ignore[call-overload]
         "rg1",
         "vnet1",
         {
@@ -139,7 +142,7 @@ def private_endpoint(
             "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}},
         },
     ).result()
-    sn = net.subnets.begin_create_or_update(
+    sn = net.subnets.begin_create_or_update(  # type: ignore[call-overload]
         "rg1",
         "vnet1",
         "pe",
@@ -162,14 +165,14 @@ def private_endpoint(
             ],
         },
     }
-    return net, net.private_endpoints.begin_create_or_update("rg1", "acr-pe", body).result()
+    return net, net.private_endpoints.begin_create_or_update("rg1", "acr-pe", body).result()  # type: ignore[call-overload]
 
 
 def test_private_endpoint_side_effects(
-    emu: EmulatorThread, acr: ContainerRegistryManagementClient
+    sync_emulator: EmulatorThread, acr: ContainerRegistryManagementClient
 ) -> None:
     reg = create(acr, "myacr123", publicNetworkAccess="Disabled")
-    net, pe = private_endpoint(emu, reg.id)
+    net, pe = private_endpoint(sync_emulator, reg.id)
     nic_name = pe.network_interfaces[0].id.rsplit("/", 1)[1]
     assert nic_name.startswith("acr-pe.nic.")
     nic = net.network_interfaces.get("rg1", nic_name)
@@ -194,7 +197,7 @@ def test_private_endpoint_side_effects(
     ]
     with pytest.raises(HttpResponseError) as exc:
         net.subnets.begin_delete("rg1", "vnet1", "pe").result()
-    assert code_of(exc) == "InUseSubnetCannotBeDeleted"
+    assert error_code(exc.value) == "InUseSubnetCannotBeDeleted"
     net.private_endpoints.begin_delete("rg1", "acr-pe").result()
     assert list(net.network_interfaces.list("rg1")) == []
     assert acr.registries.get("rg1", "myacr123").private_endpoint_connections == []
@@ -209,38 +212,46 @@ def test_private_endpoint_side_effects(
     ],
 )
 def test_private_endpoint_rules(
-    emu: EmulatorThread, acr: ContainerRegistryManagementClient, sku: str, group: str, code: str
+    sync_emulator: EmulatorThread,
+    acr: ContainerRegistryManagementClient,
+    sku: str,
+    group: str,
+    code: str,
 ) -> None:
     reg = create(acr, "myacr123", sku=sku)
     with pytest.raises(HttpResponseError) as exc:
-        private_endpoint(emu, reg.id, group)
-    assert code_of(exc) == code
+        private_endpoint(sync_emulator, reg.id, group)
+    assert error_code(exc.value) == code
 
 
-def test_official_examples(emu: EmulatorThread, acr: ContainerRegistryManagementClient) -> None:
+def test_official_examples(
+    sync_emulator: EmulatorThread, acr: ContainerRegistryManagementClient
+) -> None:
     ex = json.loads((EXAMPLES / "RegistryCreate.json").read_text())
-    path = f"{rg_path('rg1')}/{ACR}/myRegistry"
-    status, headers, body = http(emu, "PUT", path, ex["parameters"]["registry"])
+    path = f"{rg_id('rg1')}/{ACR}/myRegistry"
+    status, headers, body = http(sync_emulator, "PUT", path, ex["parameters"]["registry"])
     assert status == 201 and "Azure-AsyncOperation" in headers
     expected = ex["responses"]["201"]["body"]
     expected["properties"]["policies"]["retentionPolicy"].pop("lastUpdatedTime")
     keys_match(expected, body)
     assert body["tags"] == {"key": "value"}
     upd = json.loads((EXAMPLES / "RegistryUpdate.json").read_text())
-    status, _, body = http(emu, "PATCH", path, upd["parameters"]["registryUpdateParameters"])
+    status, _, body = http(
+        sync_emulator, "PATCH", path, upd["parameters"]["registryUpdateParameters"]
+    )
     assert status in (200, 201)
     assert body["properties"]["roleAssignmentMode"] == "AbacRepositoryPermissions"
     chk = json.loads((EXAMPLES / "RegistryCheckNameNotAvailable.json").read_text())
     status, _, body = http(
-        emu,
+        sync_emulator,
         "POST",
-        f"/subscriptions/{rg_path('x').split('/')[2]}/providers/Microsoft.ContainerRegistry/checkNameAvailability",
+        f"/subscriptions/{SUBSCRIPTION_ID}/providers/Microsoft.ContainerRegistry/checkNameAvailability",
         chk["parameters"]["registryNameCheckRequest"],
     )
     assert body == chk["responses"]["200"]["body"]
     cache = json.loads((EXAMPLES / "CacheRuleCreate.json").read_text())
     status, headers, body = http(
-        emu,
+        sync_emulator,
         "PUT",
         f"{path}/cacheRules/myCacheRule",
         cache["parameters"]["cacheRuleCreateParameters"],
@@ -252,11 +263,10 @@ def test_official_examples(emu: EmulatorThread, acr: ContainerRegistryManagement
     keys_match(cache["responses"]["201"]["body"], body)
 
 
-async def test_aio_registry(emu: EmulatorThread) -> None:
-    client(ResourceManagementClient, emu.base_url).resource_groups.create_or_update(
-        "rg1", {"location": "eastus"}
-    )
-    async with aio_client(AioAcr, emu.base_url) as acr:
+async def test_aio_registry(sync_emulator: EmulatorThread) -> None:
+    rm = make_client(ResourceManagementClient, sync_emulator.base_url, retry_total=0)
+    rm.resource_groups.create_or_update("rg1", {"location": "eastus"})
+    async with make_client(AioAcr, sync_emulator.base_url, retry_total=0) as acr:
         poller = await acr.registries.begin_create(
             "rg1", "aioacr1", {"location": "eastus", "sku": {"name": "Premium"}}
         )
@@ -265,16 +275,16 @@ async def test_aio_registry(emu: EmulatorThread) -> None:
             "rg1", "aioacr1", {"properties": {"publicNetworkAccess": "Disabled"}}
         )
         assert (await poller.result()).public_network_access == "Disabled"
-        poller = await acr.registries.begin_delete("rg1", "aioacr1")
-        await poller.result()
+        deleting = await acr.registries.begin_delete("rg1", "aioacr1")
+        await deleting.result()
 
 
 def test_example_private_endpoint(
-    emu: EmulatorThread, acr: ContainerRegistryManagementClient
+    sync_emulator: EmulatorThread, acr: ContainerRegistryManagementClient
 ) -> None:
     """The official example, retargeted at a registry (no privateLinkServices here)."""
     reg = create(acr, "myacr123")
-    net, _ = private_endpoint(emu, reg.id)
+    net, _ = private_endpoint(sync_emulator, reg.id)
     ex = json.loads(
         Path("/work/shared/arm-reference/examples/network/PrivateEndpointCreate.json").read_text()
     )
@@ -286,10 +296,10 @@ def test_example_private_endpoint(
     body["properties"]["ipConfigurations"][0]["properties"].update(
         groupId="registry", memberName="registry", privateIPAddress="10.0.2.40"
     )
-    path = f"{rg_path('rg1')}/providers/Microsoft.Network/privateEndpoints/testPe"
-    status, _, _ = http(emu, "PUT", path, body)
+    path = f"{rg_id('rg1')}/providers/Microsoft.Network/privateEndpoints/testPe"
+    status, _, _ = http(sync_emulator, "PUT", path, body)
     assert status == 201
-    status, _, got = http(emu, "GET", path)
+    status, _, got = http(sync_emulator, "GET", path)
     keys_match(ex["responses"]["201"]["body"], got)
     assert got["properties"]["networkInterfaces"][0]["id"].endswith("/networkInterfaces/testPeNic")
     assert {c["fqdn"]: c["ipAddresses"] for c in got["properties"]["customDnsConfigs"]} == {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aksiso_tui.emulator import EmulatorThread
+from aksiso_tui.emulator.testing import error_code
 from tests.emulator.builders import ACR, AKS, LOC, RG, Seed
 
 MCR_IMAGE = "mcr.microsoft.com/azurelinux/base/nginx:1.25"
@@ -50,7 +51,7 @@ def test_broken_cache_path_fails_create(sync_emulator: EmulatorThread) -> None:
     seed = Seed(sync_emulator.base_url).byo(data_record=False)
     with pytest.raises(HttpResponseError) as info:
         seed.create_cluster()
-    assert info.value.error.code == "OutboundConnFailVMExtensionError"
+    assert error_code(info.value) == "OutboundConnFailVMExtensionError"
     system = seed.run("kubectl get pods -n kube-system")
     assert "Pending" in system.logs and "kube-proxy" not in system.logs
     assert seed.run("kubectl get nodes").logs == "No resources found\n"
@@ -69,7 +70,7 @@ def test_hub_firewall_with_and_without_docker_hub_rule(sync_emulator: EmulatorTh
     seed.create_cluster()
     seed.run("kubectl run nginx --image=nginx")
     assert status_of(seed.run("kubectl get pods").logs, "nginx") == "ImagePullBackOff"
-    seed.net.firewall_policy_rule_collection_groups.begin_create_or_update(
+    seed.net.firewall_policy_rule_collection_groups.begin_create_or_update(  # type: ignore[call-overload]
         RG,
         "fw-policy",
         "dockerhub",
@@ -112,7 +113,7 @@ def test_migrated_cluster_before_and_after_reimage(sync_emulator: EmulatorThread
     mc.network_profile.outbound_type = "none"
     with pytest.raises(HttpResponseError) as info:  # wrong order: nodes not reimaged yet
         seed.aks.managed_clusters.begin_create_or_update(RG, AKS, mc).result()
-    assert info.value.error.code == "InvalidNetworkIsolatedClusterConfiguration"
+    assert error_code(info.value) == "InvalidNetworkIsolatedClusterConfiguration"
     pool = seed.aks.agent_pools.get(RG, AKS, "nodepool1")
     old_image = pool.node_image_version
     seed.aks.agent_pools.begin_upgrade_node_image_version(RG, AKS, "nodepool1").result()
@@ -152,9 +153,11 @@ def test_get_credentials_kubeconfig(sync_emulator: EmulatorThread) -> None:
     seed = Seed(sync_emulator.base_url).byo()
     mc = seed.create_cluster()
     creds = seed.aks.managed_clusters.list_cluster_user_credentials(RG, AKS)
+    assert creds.kubeconfigs is not None and creds.kubeconfigs[0].value is not None
     config = yaml.safe_load(bytes(creds.kubeconfigs[0].value).decode())
     assert creds.kubeconfigs[0].name == "clusterUser"
     assert config["clusters"][0]["cluster"]["server"] == f"https://{mc.private_fqdn}:443"
     assert config["current-context"] == AKS
     admin = seed.aks.managed_clusters.list_cluster_admin_credentials(RG, AKS)
+    assert admin.kubeconfigs is not None
     assert admin.kubeconfigs[0].name == "clusterAdmin"

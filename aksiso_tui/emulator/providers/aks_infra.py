@@ -16,7 +16,7 @@ import hashlib
 import uuid
 from typing import Any
 
-from aksiso_tui.emulator.aks_rules import AKS_DELEGATION
+from aksiso_tui.emulator.aks_refs import AKS_DELEGATION
 from aksiso_tui.emulator.context import Ctx
 from aksiso_tui.emulator.providers.network_common import release_subnet, use_subnet
 from aksiso_tui.emulator.providers.network_edge import create_nic

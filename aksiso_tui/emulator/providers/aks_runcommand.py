@@ -19,15 +19,17 @@ import base64
 import shlex
 from typing import Any
 
+from aksiso_tui import durations
 from aksiso_tui.emulator.context import Ctx, Reply
 from aksiso_tui.emulator.errors import ArmError
 from aksiso_tui.emulator.lro import Clock, retry_after_headers
 from aksiso_tui.emulator.providers.aks_infra import EMU, short_hash
+from aksiso_tui.emulator.providers.aks_pools import full_cluster, pools_of
 from aksiso_tui.netpath import netsim
 from aksiso_tui.netpath.aks_lookup import props
 
 Json = dict[str, Any]
-COMMAND_SECONDS = 8.0
+COMMAND_SECONDS = durations.RUN_COMMAND
 
 # (name, replicas or None for one per node, containers)
 SYSTEM_DEPLOYMENTS = (("coredns", 2, 1), ("coredns-autoscaler", 1, 1), ("metrics-server", 2, 2))
@@ -43,8 +45,6 @@ SYSTEM_DAEMONSETS = (
 
 def run_command(ctx: Ctx, rid: str, body: Any) -> Reply:
     """POST runCommand: run the simulated kubectl now, report it after its run time."""
-    from aksiso_tui.emulator.providers.containerservice import full_cluster
-
     cluster = ctx.store.get(rid)
     assert cluster is not None
     p = props(cluster)
@@ -193,8 +193,6 @@ class Simulation:
 
     # -- nodes ---------------------------------------------------------------------------
     def pools(self) -> list[Json]:
-        from aksiso_tui.emulator.providers.containerservice import pools_of
-
         return pools_of(self.ctx, self.rid)
 
     def nodes(self) -> list[tuple[str, Json]]:
@@ -359,7 +357,7 @@ class Simulation:
 
     def delete(self, names: list[str], namespace: str) -> tuple[int, str]:
         pods = self._pods()
-        out = []
+        out: list[str] = []
         ignore_missing = "--ignore-not-found" in names or "--ignore-not-found=true" in names
         for name in [n for n in names if not n.startswith("-")]:
             keep = [p for p in pods if not (p["name"] == name and p["namespace"] == namespace)]

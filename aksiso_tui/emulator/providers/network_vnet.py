@@ -252,7 +252,8 @@ def _delegations(subnet_id: str, items: list[Any]) -> list[dict[str, Any]]:
                 code="InvalidRequestFormat",
             )
         name = str(item.get("name") or str(i))
-        props["actions"] = list(DELEGATION_ACTIONS.get(service.lower(), props.get("actions") or []))
+        known = DELEGATION_ACTIONS.get(service.lower())
+        props["actions"] = list(known if known is not None else props.get("actions") or [])
         props["provisioningState"] = "Succeeded"
         out.append(
             {

@@ -26,7 +26,10 @@ from aksiso_tui.emulator import ids
 from aksiso_tui.emulator.errors import ArmError, bad_request
 from aksiso_tui.emulator.lro import Clock
 from aksiso_tui.emulator.names import CACHE_RULE, REGISTRY
-from aksiso_tui.emulator.providers.network_edge import PRIVATE_LINK_TARGETS, PrivateLinkTarget
+from aksiso_tui.emulator.providers.network_endpoints import (
+    PRIVATE_LINK_TARGETS,
+    PrivateLinkTarget,
+)
 from aksiso_tui.emulator.routing import Provider, ResourceType, Route, tracked_resource
 from aksiso_tui.emulator.store import Store
 
@@ -63,7 +66,7 @@ def _name_owner(store: Store, name: str) -> str | None:
 
 
 def _policies(old: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
-    defaults = {
+    defaults: dict[str, Any] = {
         "quarantinePolicy": {"status": "disabled"},
         "trustPolicy": {"type": "Notary", "status": "disabled"},
         "retentionPolicy": {"days": 7, "status": "disabled"},

@@ -131,7 +131,10 @@ def test_cache_rules(acr: ContainerRegistryManagementClient) -> None:
 
 
 def private_endpoint(
-    emu: EmulatorThread, registry_id: str, group: str = "registry"
+    emu: EmulatorThread,
+    registry_id: str,
+    group: str = "registry",
+    subnet_extra: dict[str, Any] | None = None,
 ) -> tuple[NetworkManagementClient, Any]:
     net = make_client(NetworkManagementClient, emu.base_url, retry_total=0)
     net.virtual_networks.begin_create_or_update(  # type: ignore[call-overload]
@@ -150,6 +153,7 @@ def private_endpoint(
             "properties": {
                 "addressPrefix": "10.0.2.0/24",
                 "privateEndpointNetworkPolicies": "Enabled",
+                **(subnet_extra or {}),
             }
         },
     ).result()
@@ -222,6 +226,25 @@ def test_private_endpoint_rules(
     with pytest.raises(HttpResponseError) as exc:
         private_endpoint(sync_emulator, reg.id, group)
     assert error_code(exc.value) == code
+
+
+def test_private_endpoint_refused_in_a_delegated_subnet(
+    sync_emulator: EmulatorThread, acr: ContainerRegistryManagementClient
+) -> None:
+    """An API server subnet delegated to AKS must hold nothing else (AZURE_FACTS)."""
+    reg = create(acr, "myacr123")
+    delegated = {
+        "delegations": [
+            {
+                "name": "aks",
+                "properties": {"serviceName": "Microsoft.ContainerService/managedClusters"},
+            }
+        ]
+    }
+    with pytest.raises(HttpResponseError) as exc:
+        private_endpoint(sync_emulator, reg.id, subnet_extra=delegated)
+    assert error_code(exc.value) == "PrivateEndpointCreationNotAllowedAsSubnetIsDelegated"
+    assert "Microsoft.ContainerService/managedClusters" in str(exc.value)
 
 
 def test_official_examples(

@@ -4,7 +4,9 @@ The subnet must exist; the target (``privateLinkServiceId``) must exist and be a
 in :data:`PRIVATE_LINK_TARGETS` with a valid group id; one group id per connection
 (``OnlyOneGroupIdPermitted``). Since network policies for private endpoints went GA (2023), Azure
 accepts endpoints in subnets whose ``privateEndpointNetworkPolicies`` is ``Enabled`` (NSGs/UDRs
-then apply to them), so the emulator does not refuse them either.
+then apply to them), so the emulator does not refuse them either. A subnet delegated to a service
+(e.g. an API server subnet delegated to AKS) takes no private endpoints
+(``PrivateEndpointCreationNotAllowedAsSubnetIsDelegated``).
 
 Side effects: a NIC ``{pe}.nic.{guid}`` in the endpoint's resource group with one IP per required
 member (``privateLinkConnectionProperties``), ``customDnsConfigs``, an auto-approved connection,
@@ -76,6 +78,14 @@ def _put_private_endpoint(
     props = res["properties"]
     subnet_id = ref(props.get("subnet"))
     subnet = require(ctx.store, subnet_id, rid, SUBNET)
+    delegations = (subnet.get("properties") or {}).get("delegations") or []
+    if delegations:
+        service = str((delegations[0].get("properties") or {}).get("serviceName", ""))
+        raise bad_request(
+            f"Private endpoint {rid} cannot be created in subnet {subnet['id']} because the "
+            f"subnet is delegated to {service}. Use a subnet without delegations.",
+            code="PrivateEndpointCreationNotAllowedAsSubnetIsDelegated",
+        )
     conns = _connections(props)
     if not conns:
         raise bad_request(

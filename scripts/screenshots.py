@@ -5,7 +5,9 @@
 The screens are the app's own, driven through `App.run_test()` from sample configs and the demo
 catalog, so the README's pictures never drift from the code (STYLE habit 11). The execution panel
 and the summary are the snapshot tests' replays (tests/ui/snapshot_apps/_run.py): the engine's
-events for the example plan on a fixed clock.
+events for the example plan on a fixed clock. The existing-cluster screens (pick, pre-flight,
+the disruption dialog, the audit) run on an in-memory emulator with the fixed `demo` seed,
+driven there through the screens (tests/ui/snapshot_apps/_existing.py).
 """
 
 from __future__ import annotations
@@ -97,6 +99,19 @@ async def shoot(out: Path, size: tuple[int, int]) -> list[Path]:
             await pilot.pause()
             path = Path(replay.save_screenshot(filename=f"{name}.svg", path=str(out)))
             written.append(path)
+    from _existing import DRIVERS, build
+
+    for name, driver in EXISTING_SHOTS:
+        existing = build()
+        async with existing.run_test(size=size) as pilot:
+            await existing.workers.wait_for_complete()
+            await pilot.pause()
+            await DRIVERS[driver](pilot)
+            await existing.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
+            path = Path(existing.save_screenshot(filename=f"{name}.svg", path=str(out)))
+            written.append(path)
     return written
 
 
@@ -104,6 +119,13 @@ RUN_SHOTS = [
     ("10-execute-mid-run", "mid-run"),
     ("10b-execute-failed", "failed"),
     ("11-summary", "summary"),
+]
+
+EXISTING_SHOTS = [
+    ("12-existing-clusters", "existing_clusters"),
+    ("13-preflight-blocked", "existing_preflight_blocked"),
+    ("14-migrate-disruption-confirm", "existing_disruption"),
+    ("15-audit-report", "existing_audit"),
 ]
 
 

@@ -142,6 +142,7 @@ class Backend:
         server: Any = None,
         cloud: str | None = None,
         arm_endpoint: str | None = None,
+        seed: str | None = None,
     ) -> None:
         self.label = label
         """The journal's target label: `demo`, `demo:FILE`, or the ARM endpoint URL."""
@@ -153,6 +154,8 @@ class Backend:
         self._own_server = server is None and demo
         self._cloud = cloud
         self._arm_endpoint = arm_endpoint
+        self.seed = seed
+        """The emulator seed of an in-memory demo (no state file)."""
         self.target: Any = None
         self.credential: Any = None
         self.error: BaseException | None = None
@@ -168,6 +171,11 @@ class Backend:
         path = state_file.resolve() if state_file else default_demo_state()
         label = DEMO_LABEL if state_file is None else f"{DEMO_LABEL}:{path}"
         return cls(label=label, demo=True, state_file=path, time_scale=time_scale)
+
+    @classmethod
+    def demo_seeded(cls, seed: str = DEMO_SEED, time_scale: float = 0.0) -> Backend:
+        """An embedded emulator in memory with `seed`'s clusters (snapshots, screenshots)."""
+        return cls(label=DEMO_LABEL, demo=True, time_scale=time_scale, seed=seed)
 
     @classmethod
     def for_server(cls, server: Any) -> Backend:
@@ -223,7 +231,7 @@ class Backend:
         from aksiso_tui.emulator.seeds import SEEDS
 
         load_providers()
-        seed = None
+        seed = self.seed
         if self.state_file is not None:
             fresh = not self.state_file.exists()
             seed = DEMO_SEED if fresh and DEMO_SEED in SEEDS else None

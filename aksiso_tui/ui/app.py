@@ -55,18 +55,23 @@ class StepDef:
 
 
 _S = "aksiso_tui.ui.screens"
-_CREATE_MIGRATE = ("create", "migrate")
+_CREATE = ("create",)
+_EXISTING = ("migrate", "disable")
 STEPS: list[StepDef] = [
     StepDef("welcome", "Welcome", f"{_S}.welcome:WelcomeScreen"),
-    StepDef("azure", "Azure", f"{_S}.azure_context:AzureContextScreen"),
-    StepDef("registry", "Registry", f"{_S}.registry:RegistryScreen", _CREATE_MIGRATE),
-    StepDef("api_server", "API server", f"{_S}.api_server:ApiServerScreen", _CREATE_MIGRATE),
-    StepDef("outbound", "Outbound", f"{_S}.outbound:OutboundScreen", _CREATE_MIGRATE),
-    StepDef("network", "Network", f"{_S}.network:NetworkScreen", ("create",)),
-    StepDef("hub", "Hub", f"{_S}.hub:HubScreen", ("create",)),
+    StepDef("azure", "Azure", f"{_S}.azure_context:AzureContextScreen", _CREATE),
+    StepDef("cluster", "Cluster", f"{_S}.clusters:ClustersScreen", _EXISTING),
+    StepDef("preflight", "Pre-flight", f"{_S}.preflight:PreflightScreen", _EXISTING),
+    StepDef("registry", "Registry", f"{_S}.registry:RegistryScreen", _CREATE),
+    StepDef("api_server", "API server", f"{_S}.api_server:ApiServerScreen", _CREATE),
+    StepDef("outbound", "Outbound", f"{_S}.outbound:OutboundScreen", _CREATE),
+    StepDef("network", "Network", f"{_S}.network:NetworkScreen", _CREATE),
+    StepDef("hub", "Hub", f"{_S}.hub:HubScreen", _CREATE),
     StepDef("review", "Review", f"{_S}.review:ReviewScreen"),
 ]
-"""Every step, in order. Migration's cluster picker and pre-flight steps slot in here later."""
+"""Every step, in order. An existing cluster (migrate, disable) is picked from a live list and
+pre-flighted; its migration choices (registry, outbound) are made on the pre-flight step, which
+re-runs pre-flight for them, and its network is the cluster's own, as discovered."""
 
 CORE_MODULES = (
     "aksiso_tui.ui.state",
@@ -135,6 +140,12 @@ class AksisoApp(App[int]):
         self.exported: dict[str, Path] = {}
         """What was written this session, by kind (answers, az, json)."""
         self._cache: dict[str, Any] = {}
+        self.picked: Any = None
+        """The cluster picked for migrate / disable (an `azure.discover.ClusterSummary`)."""
+        self.facts: Any = None
+        """What a migration of `picked` is prefilled with (`wizard_existing.ClusterFacts`)."""
+        self.existing_check: tuple[str, Any] | None = None
+        """(the answers it was made for, as JSON; the `commands.existing.ExistingCheck`)."""
         self.session_runs: list[str] = []
         """Run ids started or resumed this session, oldest first (the demo clean-up undoes them)."""
         self.theme = theme
@@ -181,8 +192,9 @@ class AksisoApp(App[int]):
     def step_errors(self, key: str) -> list[str]:
         """Error locations that keep the operator on step `key`."""
         step = next(s for s in STEPS if s.key == key)
-        prefixes = _load_class(step.screen).PREFIXES
-        return [f.where for f in self.draft.errors_under(prefixes)]
+        screen = _load_class(step.screen)
+        errors = [f.where for f in self.draft.errors_under(screen.PREFIXES)]
+        return errors + screen.extra_errors(self)
 
     def settle_cursor(self, screen: Screen[Any]) -> None:
         """Apply `cursor_blink` to the inputs of a screen that just mounted."""
@@ -275,8 +287,38 @@ class AksisoApp(App[int]):
         self.advance()
 
     def start_audit(self) -> None:
-        """Hook: the audit flow (pick a cluster, show findings) is built on top of this shell."""
-        self.notify("Auditing an existing cluster comes next; try `aksiso audit` meanwhile.")
+        """The welcome screen's "Audit" card: pick a cluster, read its audit report."""
+        from aksiso_tui.ui.screens.audit import AuditScreen
+
+        self.push_screen(AuditScreen())
+
+    # --- existing clusters ------------------------------------------------------------------
+    @property
+    def existing(self) -> Any:
+        """The `commands.wizard_existing.ExistingClusters` of the backend, or None offline."""
+        if self.backend is None:
+            return None
+        if "existing" not in self._cache:
+            from aksiso_tui.commands.wizard_existing import ExistingClusters
+
+            self._cache["existing"] = ExistingClusters(self.backend)
+        return self._cache["existing"]
+
+    async def subscription_or_first(self) -> str:
+        """The answers' subscription, else the first one the catalog lists (or "")."""
+        if self.spec.subscription:
+            return self.spec.subscription
+        subs = await self.cached("subscriptions", self.catalog.list_subscriptions)
+        if subs:
+            self.draft.set("subscription", subs[0].id)
+        return self.spec.subscription
+
+    def current_check(self) -> Any:
+        """The pre-flight made for exactly the current answers, or None."""
+        if self.existing_check is None:
+            return None
+        made_for, check = self.existing_check
+        return check if made_for == self.spec.model_dump_json() else None
 
     def start_apply(self, spec: Spec, plan: Plan) -> None:
         """Push the live execution panel for `plan`.

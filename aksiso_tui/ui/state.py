@@ -160,6 +160,14 @@ class Draft:
         self.revision += 1
         return True
 
+    def replace(self, spec: Spec) -> None:
+        """Start over from `spec` (a picked existing cluster): nothing typed or stashed stays."""
+        self.spec = spec
+        self.input_errors.clear()
+        self.stash.clear()
+        self.auto_sections.clear()
+        self.revision += 1
+
     def switch_off(self, path: str) -> None:
         """Set the optional section at `path` to None, keeping its value to restore later."""
         current = _dict_get(self._operator_data(), path)

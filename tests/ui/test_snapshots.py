@@ -6,6 +6,7 @@ Update after an intended change with `pytest tests/ui --snapshot-update`, then l
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ APPS = Path(__file__).parent / "snapshot_apps"
 SCREENS = [
     "welcome",
     "azure_blank",
-    "azure",
+    "azure_context",
     "registry",
     "api_server",
     "outbound",
@@ -35,7 +36,7 @@ def test_screen(snap_compare, name: str) -> None:  # type: ignore[no-untyped-def
     assert snap_compare(APPS / f"{name}.py", terminal_size=(100, 32), run_before=settle)
 
 
-@pytest.mark.parametrize("name", ["welcome", "azure", "network", "review"])
+@pytest.mark.parametrize("name", ["welcome", "azure_context", "network", "review"])
 def test_screen_80x24(snap_compare, name: str) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(APPS / f"{name}.py", terminal_size=(80, 24), run_before=settle)
 
@@ -73,3 +74,23 @@ def test_light_theme(snap_compare) -> None:  # type: ignore[no-untyped-def]
 def test_run_screens(snap_compare, name: str) -> None:  # type: ignore[no-untyped-def]
     """The live panel mid-run and after a failure, and the summary, replayed on a fixed clock."""
     assert snap_compare(APPS / f"{name}.py", terminal_size=(100, 32), run_before=settle)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["existing_clusters", "existing_preflight_blocked", "existing_disruption", "existing_audit"],
+)
+def test_existing_cluster_screens(snap_compare, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick a cluster, its pre-flight blocked, the disruption dialog, an audit report: the wizard
+    on the emulator's fixed `demo` seed, driven there through the screens."""
+    # snapshot_apps/ is a folder of scripts, not a package: load the drivers by path.
+    found = importlib.util.spec_from_file_location("_existing", APPS / "_existing.py")
+    assert found is not None and found.loader is not None
+    existing = importlib.util.module_from_spec(found)
+    found.loader.exec_module(existing)
+
+    async def drive(pilot: Pilot[object]) -> None:
+        await existing.DRIVERS[name](pilot)
+        await settle(pilot)
+
+    assert snap_compare(APPS / f"{name}.py", terminal_size=(100, 32), run_before=drive)

@@ -43,6 +43,12 @@ class StepScreen(Screen[None]):
     PREFIXES: ClassVar[tuple[str, ...]] = ()
     """Spec field paths this step edits; findings under them show here and block Next."""
 
+    @classmethod
+    def extra_errors(cls, app: AksisoApp) -> list[str]:
+        """What else keeps the operator on this step besides validation (a cluster not yet
+        picked, a pre-flight blocker); the app asks before it moves past the step."""
+        return []
+
     def __init__(self) -> None:
         super().__init__()
         self.touched: set[str] = set()

@@ -3,6 +3,8 @@ equivalent, the findings (errors block Apply), time estimates, exports, and Appl
 
 Apply asks for confirmation naming the subscription, then posts `ApplyRequested(spec, plan)`;
 the app's `start_apply` hook takes it from there (the execution panel is built on top of this).
+A migrate or disable run asks with `DisruptionScreen` instead: each disruptive step (reimage,
+removing egress) with what it does to running workloads, the cluster and the subscription.
 """
 
 from __future__ import annotations
@@ -214,6 +216,9 @@ class ReviewScreen(StepScreen):
             self.notify(reason or "no plan", title="Apply is blocked", severity="error")
             return
         spec, plan = self.draft.spec, self.plan
+        if spec.scenario.value in ("migrate", "disable"):
+            self._confirm_disruption()
+            return
         body = Text()
         body.append(f"{len(plan)} steps will change Azure in subscription\n")
         body.append(self.subscription_label(), style="bold")
@@ -229,4 +234,21 @@ class ReviewScreen(StepScreen):
 
         self.app.push_screen(
             ConfirmScreen("Apply the plan?", body, confirm_label="Apply"), confirmed
+        )
+
+    def _confirm_disruption(self) -> None:
+        """Migrate / disable: name each disruptive step and what it does, then run."""
+        from aksiso_tui.ui.screens.disruption import DisruptionScreen
+
+        spec, plan = self.draft.spec, self.plan
+        assert plan is not None
+        check = self.wizard.current_check()
+        start = check.start if check is not None else None
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.post_message(ApplyRequested(spec, plan))
+
+        self.app.push_screen(
+            DisruptionScreen(plan, spec, self.subscription_label(), start), confirmed
         )

@@ -27,8 +27,24 @@ SCREENS = [
 
 
 async def settle(pilot: Pilot[object]) -> None:
+    """Wait until the screen stops changing: workers done, then frames compared until two in a
+    row are equal. One `pause()` is not enough on a busy machine: DataTable column widths and
+    `call_after_refresh` work land a refresh or two later. The execution panel redraws on a
+    timer, so its frame is forced with `tick()` instead of waiting for the timer."""
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    previous = None
+    for _ in range(40):
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()  # e.g. scrolling to a failed row
+        tick = getattr(pilot.app.screen, "tick", None)
+        if callable(tick):
+            tick()
+            await pilot.pause()
+        current = pilot.app.export_screenshot()
+        if current == previous:
+            return
+        previous = current
+    raise AssertionError("the screen kept changing; a snapshot of it would not be repeatable")
 
 
 @pytest.mark.parametrize("name", SCREENS)

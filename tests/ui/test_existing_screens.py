@@ -191,6 +191,38 @@ async def test_disable_offers_the_outbound_to_return_to(demo: EmulatorServer) ->
         assert not app.step_errors("preflight")
 
 
+async def test_isolated_cluster_is_disabled_through_the_panel(demo: EmulatorServer) -> None:
+    """Disable end to end in the wizard: Direct + loadBalancer, then the reimage, confirmed."""
+    app = make_app(demo)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pick(pilot, "disable", "aks-already-isolated")
+        assert not app.step_errors("preflight")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DisruptionScreen)
+        assert "aks-already-isolated" in str(dialog.query_one("#disruption-body", Static).content)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        await pilot.pause()
+        panel = next(s for s in app.screen_stack if isinstance(s, ExecuteScreen))
+        assert not panel.active and panel.phase == "succeeded", panel.problem
+        assert isinstance(app.screen, SummaryScreen)
+    cluster = demo.state.get(
+        f"/subscriptions/{app.spec.subscription}/resourceGroups/rg-demo-isolated/providers/"
+        "Microsoft.ContainerService/managedClusters/aks-already-isolated"
+    )
+    assert cluster is not None
+    props = cluster["properties"]
+    assert props["bootstrapProfile"]["artifactSource"] == "Direct"
+    assert props["networkProfile"]["outboundType"] == "loadBalancer"
+    posts = [r["path"] for r in await requests(demo) if r.get("method") == "POST"]
+    assert any(path.endswith("/upgradeNodeImageVersion") for path in posts)
+
+
 async def audit_of(pilot: Any, cluster: str) -> AuditScreen:
     app = pilot.app
     await settle(pilot)

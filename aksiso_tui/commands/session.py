@@ -94,18 +94,23 @@ def target_from_label(label: str) -> TargetChoice:
 @asynccontextmanager
 async def demo_emulator(state_file: Path) -> AsyncIterator[Any]:
     """The embedded emulator on the demo state file (seeded the first time)."""
+    async with demo_server(state_file, DEMO_TIME_SCALE) as server:
+        yield server
+
+
+def demo_server(state_file: Path | None, time_scale: float, seed: str | None = None) -> Any:
+    """An embedded emulator, not started yet. On a state file it holds the demo clusters from
+    the first start on (later starts keep what earlier runs changed); without one, `seed`."""
     from aksiso_tui.emulator import EmulatorServer
     from aksiso_tui.emulator.providers import load_providers
     from aksiso_tui.emulator.seeds import SEEDS
 
     load_providers()  # providers register their seeds on import
-    fresh = not state_file.exists()
-    seed = DEMO_SEED if fresh and DEMO_SEED in SEEDS else None
-    state_file.parent.mkdir(parents=True, exist_ok=True)
-    async with EmulatorServer(
-        time_scale=DEMO_TIME_SCALE, seed=seed, state_file=state_file
-    ) as server:
-        yield server
+    if state_file is not None:
+        fresh = not state_file.exists()
+        seed = DEMO_SEED if fresh and DEMO_SEED in SEEDS else None
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+    return EmulatorServer(time_scale=time_scale, seed=seed, state_file=state_file)
 
 
 @asynccontextmanager

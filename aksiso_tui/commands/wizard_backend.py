@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aksiso_tui.commands.session import DEMO_LABEL, DEMO_SEED, default_demo_state
+from aksiso_tui.commands.session import DEMO_LABEL, DEMO_SEED, default_demo_state, demo_server
 
 if TYPE_CHECKING:
     from aksiso_tui.engine import JournalState, RunHandle, RunResult, Subscriber
@@ -226,19 +226,7 @@ class Backend:
             ready.set()
 
     def _make_server(self) -> Any:
-        from aksiso_tui.emulator import EmulatorServer
-        from aksiso_tui.emulator.providers import load_providers
-        from aksiso_tui.emulator.seeds import SEEDS
-
-        load_providers()
-        seed = self.seed
-        if self.state_file is not None:
-            fresh = not self.state_file.exists()
-            seed = DEMO_SEED if fresh and DEMO_SEED in SEEDS else None
-            self.state_file.parent.mkdir(parents=True, exist_ok=True)
-        return EmulatorServer(
-            time_scale=self.time_scale or 0.0, seed=seed, state_file=self.state_file
-        )
+        return demo_server(self.state_file, self.time_scale or 0.0, self.seed)
 
     async def wait_ready(self) -> None:
         """Wait for `start()`; re-raise what stopped it."""

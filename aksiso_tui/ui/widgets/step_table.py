@@ -54,3 +54,10 @@ class StepTable(DataTable[Text | str]):
     def select(self, step_id: str) -> None:
         if step_id in self.rows:
             self.move_cursor(row=self.get_row_index(step_id))
+
+    def on_resize(self) -> None:
+        # A cursor moved before the table had a size (a run that ended before the first layout,
+        # e.g. a resumed run with nothing left to do) did not scroll; neither does a cursor
+        # pushed out of view by a smaller terminal. Bring it back into view.
+        if self.row_count:
+            self.move_cursor(row=self.cursor_row, animate=False)

@@ -57,8 +57,19 @@ def make_app(server: EmulatorServer, tmp_path: Path | None = None) -> AksisoApp:
 
 
 async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Run the app until it is quiet: no worker running and two equal frames in a row. Screens
+    here start workers from callbacks (pick -> pre-flight, confirm -> run), which a single
+    `wait_for_complete()` + `pause()` misses on a busy machine."""
+    app = pilot.app
+    previous = None
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        current = app.export_screenshot()
+        if current == previous and not any(w.is_running for w in app.workers):
+            return
+        previous = current
+    raise AssertionError("the wizard never settled")
 
 
 def text_of(app: AksisoApp, selector: str) -> str:

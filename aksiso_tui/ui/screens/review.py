@@ -135,7 +135,8 @@ class ReviewScreen(StepScreen):
                 continue
             total = sum(s.estimate_s for s in steps)
             label = Text(AREA_TITLES[area], style="bold")
-            label.append(f" ({len(steps)} steps, ~{duration(total)})", style="dim")
+            noun = "step" if len(steps) == 1 else "steps"
+            label.append(f" ({len(steps)} {noun}, ~{duration(total)})", style="dim")
             branch = tree.root.add(label, expand=True)
             for step in steps:
                 leaf = Text(step.title)

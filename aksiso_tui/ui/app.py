@@ -252,7 +252,12 @@ class AksisoApp(App[int]):
             return
         self.show_step(flow[index + 1].key)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
+        # App.action_back is a coroutine in Textual; the wizard's own Back is go_back().
+        self.go_back()
+
+    def go_back(self) -> None:
+        """Back one wizard step (the button, ctrl+b)."""
         index = self._index(self.current)
         if index > 0:
             self.show_step(self.flow()[index - 1].key)

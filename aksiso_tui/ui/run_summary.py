@@ -79,8 +79,8 @@ def verification(
             indented = Table.grid()
             indented.add_column(width=2)
             indented.add_column(overflow="fold")
-            for line in body:
-                indented.add_row("", line)
+            for entry in body:
+                indented.add_row("", entry)
             parts.append(indented)
     return Group(*parts)
 

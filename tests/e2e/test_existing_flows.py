@@ -210,11 +210,11 @@ def test_kill_9_after_the_cache_update_resumes_at_the_reimage(
     with EmulatorThread(time_scale=0.0005, seed="demo") as emu:
         args = ["apply", str(MIGRATE), "--arm-endpoint", emu.base_url, "--yes"]
         sink = tmp_path / "killed.out"
-        with open(sink, "w") as out:
+        with open(sink, "w") as sink_file:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "aksiso_tui", *args],
                 cwd=ROOT,
-                stdout=out,
+                stdout=sink_file,
                 stderr=subprocess.STDOUT,
                 env=os.environ.copy(),
             )

@@ -45,6 +45,7 @@ async def test_registry_name_taken_elsewhere_fails_with_azures_error(
 ) -> None:
     spec, plan = load(EXAMPLES / "seed000-byo-private-link.yaml")
     name = spec.registry.name
+    assert name is not None
     async with make_client(ResourceManagementClient, emulator.base_url) as rm:
         await rm.resource_groups.create_or_update("rg-someone-else", {"location": spec.location})
     async with make_client(ContainerRegistryManagementClient, emulator.base_url) as acr:
@@ -81,11 +82,11 @@ async def test_dns_record_of_another_cluster_is_not_overwritten(
         await rm.resource_groups.create_or_update(spec.resource_group, {"location": spec.location})
     zone = "privatelink.azurecr.io"
     async with make_client(PrivateDnsManagementClient, emulator.base_url) as dns:
-        poller = await dns.private_zones.begin_create_or_update(
+        poller = await dns.private_zones.begin_create_or_update(  # type: ignore[call-overload]
             spec.resource_group, zone, {"location": "global"}
         )
         await poller.result()
-        await dns.record_sets.create_or_update(
+        await dns.record_sets.create_or_update(  # type: ignore[call-overload]
             spec.resource_group,
             zone,
             "A",

@@ -62,7 +62,12 @@ def test_help_comes_from_the_spec_docstrings() -> None:
 
 def test_no_subcommand_runs_the_wizard(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str | None, bool]] = []
-    monkeypatch.setattr(run, "run_wizard", lambda config, demo: calls.append((config, demo)) or 0)
+
+    def fake_wizard(config: str | None, demo: bool) -> int:
+        calls.append((config, demo))
+        return 0
+
+    monkeypatch.setattr(run, "run_wizard", fake_wizard)
     assert cli.main(["--demo", "--config", "x.yaml"]) == 0
     assert calls == [("x.yaml", True)]
 

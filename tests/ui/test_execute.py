@@ -261,8 +261,8 @@ async def test_cancel_asks_names_running_operations_and_resumes(
             await pilot.pause()
         await gates[0].reached.wait()
         await pilot.pause()
-        panel = app.screen
-        assert isinstance(panel, ExecuteScreen) and panel.active
+        running = app.screen
+        assert isinstance(running, ExecuteScreen) and running.active
         await pilot.press("escape")
         await pilot.pause()
         dialog = app.screen

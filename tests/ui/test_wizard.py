@@ -187,10 +187,12 @@ async def test_hub_on_off_and_docker_hub() -> None:
         assert app.spec.hub is not None
         await pilot.click("#add-docker-hub")
         await settle(pilot)
+        assert app.spec.hub is not None
         assert "registry-1.docker.io" in app.spec.hub.allow_fqdns
         await choose(pilot, "off")
         assert app.spec.hub is None
         await choose(pilot, "on")
+        assert app.spec.hub is not None
         assert "registry-1.docker.io" in app.spec.hub.allow_fqdns  # restored
 
 

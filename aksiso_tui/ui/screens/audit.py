@@ -131,7 +131,7 @@ class AuditScreen(Screen[None]):
         if existing is None:
             table.failed("no Azure connection here; run `aksiso --demo`, or sign in to Azure")
             return
-        table.loading(self.wizard.catalog.label)
+        table.show_loading(self.wizard.catalog.label)
         try:
             self.subscription = await self.wizard.subscription_or_first()
             if not self.subscription:

@@ -195,4 +195,4 @@ class StepScreen(Screen[None]):
     @on(Button.Pressed, "#nav-back")
     def _back(self, event: Button.Pressed) -> None:
         event.stop()
-        self.wizard.action_back()
+        self.wizard.go_back()

@@ -87,7 +87,7 @@ class ClustersScreen(StepScreen):
         if existing is None:
             table.failed("no Azure connection here; run `aksiso --demo`, or sign in to Azure")
             return
-        table.loading(self.wizard.catalog.label)
+        table.show_loading(self.wizard.catalog.label)
         try:
             subscription = await self.wizard.subscription_or_first()
             self.sync_fields()

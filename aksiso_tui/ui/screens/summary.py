@@ -158,11 +158,15 @@ class SummaryScreen(Screen[None]):
         log.display = True
         self._hint()
         try:
-            code = await backend.destroy(runs, lambda line: self.post_message(CleanupLine(line)))
+            code = await backend.destroy(runs, self._post_cleanup_line)
         except Exception as exc:
             self.post_message(CleanupDone(1, f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(CleanupDone(code))
+
+    def _post_cleanup_line(self, line: str) -> None:
+        """What destroy reports, one line at a time, as a message (it runs in a worker)."""
+        self.post_message(CleanupLine(line))
 
     @on(CleanupLine)
     def _cleanup_line(self, message: CleanupLine) -> None:

@@ -1,10 +1,10 @@
 """The subscription's existing clusters as a type-to-filter table, for migrate, disable and audit.
 
 The owning screen loads the clusters (a worker asking the app's `ExistingClusters`) and hands them
-over with `show()`; meanwhile `loading()` says so, and `failed()` shows why the list could not be
-had, inline. Typing in the filter narrows the rows (name, resource group, location, version, ...);
-Up/Down move the table's cursor from the filter, Enter (in the filter or on a row) picks, and the
-table posts `ClusterTable.Picked` with the `ClusterSummary`.
+over with `show()`; meanwhile `show_loading()` says so, and `failed()` shows why the list could
+not be had, inline. Typing in the filter narrows the rows (name, resource group, location,
+version, ...); Up/Down move the table's cursor from the filter, Enter (in the filter or on a row)
+picks, and the table posts `ClusterTable.Picked` with the `ClusterSummary`.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class ClusterTable(Vertical):
     def _status(self, text: Text) -> None:
         self.query_one("#clusters-status", Static).update(text)
 
-    def loading(self, where: str = "") -> None:
+    def show_loading(self, where: str = "") -> None:
         self._status(Text(f"loading clusters{' from ' + where if where else ''}…", style="dim"))
 
     def failed(self, message: str) -> None:

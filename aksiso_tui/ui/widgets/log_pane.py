@@ -36,9 +36,9 @@ class LogPane(RichLog):
         self.kept.extend(lines)
         for line in lines[-self.max_lines :] if self.max_lines else lines:
             if not self.step_filter or line[0] == self.step_filter:
-                self.write(self._render(line))
+                self.write(self._format(line))
 
-    def _render(self, line: tuple[str, str, str]) -> Text:
+    def _format(self, line: tuple[str, str, str]) -> Text:
         step_id, level, message = line
         text = Text()
         if not self.step_filter:
@@ -50,5 +50,5 @@ class LogPane(RichLog):
         self.clear()
         wanted = [line for line in self.kept if not self.step_filter or line[0] == self.step_filter]
         for line in wanted[-(self.max_lines or len(wanted)) :]:
-            self.write(self._render(line))
+            self.write(self._format(line))
         self.border_title = f"Log: {self.step_filter}" if self.step_filter else "Log: all steps"

@@ -183,8 +183,8 @@ class ReplayApp(AksisoApp):
             screen.tick()
             return
         clock.now = 61.0
-        status = RunStatus.FAILED if failed_ids else RunStatus.SUCCEEDED
+        run_status = RunStatus.FAILED if failed_ids else RunStatus.SUCCEEDED
         counts = {s.value: sum(1 for r in results.values() if r.status is s) for s in StepStatus}
-        feed(RunFinished(RUN_ID, status, 61.0, counts, RunSummary()))
-        result = RunResult(RUN_ID, status, 61.0, results, RunSummary())
-        screen.post_message(RunCompleted(result))  # a success opens the summary, as live
+        feed(RunFinished(RUN_ID, run_status, 61.0, counts, RunSummary()))
+        run_result = RunResult(RUN_ID, run_status, 61.0, results, RunSummary())
+        screen.post_message(RunCompleted(run_result))  # a success opens the summary, as live

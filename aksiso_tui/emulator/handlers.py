@@ -82,16 +82,7 @@ def check_scope(ctx: Ctx, parsed: ids.ResourceId, *, parent_required: bool = Tru
         return
     if len(parsed.names) > 1 or (len(parsed.names) == 1 and len(parsed.types) == 2):
         parent = (
-            parsed.parent
-            if len(parsed.types) == len(parsed.names)
-            else ids.ResourceId(
-                parsed.scope,
-                parsed.namespace,
-                parsed.types[:-1],
-                parsed.names,
-                parsed.subscription,
-                parsed.resource_group,
-            ).id
+            parsed.parent if len(parsed.types) == len(parsed.names) else parsed.collection_owner.id
         )
         if not _exists(ctx, parent):
             raise errors.parent_not_found(parent)
@@ -275,14 +266,7 @@ def _delete_reply(ctx: Ctx, op: Operation, rtype: ResourceType) -> Reply:
 # -- collections and actions -----------------------------------------------------------------
 def _collection_or_action(ctx: Ctx, parsed: ids.ResourceId, body: Any) -> Reply:
     if ctx.method == "POST" and parsed.names:
-        parent = ids.ResourceId(
-            parsed.scope,
-            parsed.namespace,
-            parsed.types[:-1],
-            parsed.names,
-            parsed.subscription,
-            parsed.resource_group,
-        )
+        parent = parsed.collection_owner
         ptype = ctx.resource_type(parent.full_type)
         action = parsed.types[-1].lower()
         handler = None
@@ -298,17 +282,7 @@ def _collection_or_action(ctx: Ctx, parsed: ids.ResourceId, body: Any) -> Reply:
         raise errors.method_not_allowed(ctx.method, ctx.path)
     rtype = _lookup_type(ctx, parsed)
     check_scope(ctx, parsed)
-    if parsed.names:
-        scope = ids.ResourceId(
-            parsed.scope,
-            parsed.namespace,
-            parsed.types[:-1],
-            parsed.names,
-            parsed.subscription,
-            parsed.resource_group,
-        ).id
-    else:
-        scope = parsed.scope
+    scope = parsed.collection_owner.id if parsed.names else parsed.scope
     if rtype.list is not None:
         items = rtype.list(ctx, scope)
     else:

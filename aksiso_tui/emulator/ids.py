@@ -77,15 +77,20 @@ class ResourceId:
         if self.is_subscription:
             return ""
         if len(self.names) > 1:
-            return ResourceId(
-                self.scope,
-                self.namespace,
-                self.types[:-1],
-                self.names[:-1],
-                self.subscription,
-                self.resource_group,
-            ).id
+            return self._with(self.types[:-1], self.names[:-1]).id
         return self.scope
+
+    @property
+    def collection_owner(self) -> ResourceId:
+        """For a list or action path (one more type than names, e.g.
+        ``.../virtualNetworks/v/subnets`` or ``.../managedClusters/c/runCommand``): the resource
+        the collection or action belongs to."""
+        return self._with(self.types[:-1], self.names)
+
+    def _with(self, types: tuple[str, ...], names: tuple[str, ...]) -> ResourceId:
+        return ResourceId(
+            self.scope, self.namespace, types, names, self.subscription, self.resource_group
+        )
 
 
 def _segments(path: str) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,13 +30,6 @@ from aksiso_tui.ui.screens.confirm import ConfirmScreen
 from aksiso_tui.ui.screens.execute import ExecuteScreen
 from aksiso_tui.ui.screens.summary import SummaryScreen
 from aksiso_tui.ui.widgets.failure_detail import describe
-
-
-@pytest.fixture(autouse=True)
-def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "state"
-    monkeypatch.setenv("AKSISO_STATE_DIR", str(path))
-    return path
 
 
 @pytest.fixture

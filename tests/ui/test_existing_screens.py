@@ -31,13 +31,6 @@ from aksiso_tui.ui.widgets.cluster_table import ClusterTable
 WRITES = ("PUT", "PATCH", "POST", "DELETE")
 
 
-@pytest.fixture(autouse=True)
-def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "state"
-    monkeypatch.setenv("AKSISO_STATE_DIR", str(path))
-    return path
-
-
 @pytest.fixture
 async def demo() -> AsyncIterator[EmulatorServer]:
     async with EmulatorServer(seed="demo", time_scale=0.0) as emu:

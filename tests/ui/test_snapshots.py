@@ -13,6 +13,17 @@ import pytest
 from textual.pilot import Pilot
 
 APPS = Path(__file__).parent / "snapshot_apps"
+SNAPSHOT_STATE = "/tmp/aksiso-snapshots"
+
+
+@pytest.fixture(autouse=True)
+def state_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The summary prints the journal's path, so snapshots need the same state directory on
+    every machine and in every run (snapshot_apps/_run.py sets it for the screenshot script)."""
+    monkeypatch.setenv("AKSISO_STATE_DIR", SNAPSHOT_STATE)
+    return Path(SNAPSHOT_STATE)
+
+
 SCREENS = [
     "welcome",
     "azure_blank",

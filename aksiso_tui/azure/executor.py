@@ -19,8 +19,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Mapping
+from typing import Any, TypeVar
 
 from aksiso_tui.azure import actions, guards
 from aksiso_tui.azure import verify as checks
@@ -32,6 +32,8 @@ from aksiso_tui.azure.resources import KINDS, read, write
 from aksiso_tui.engine import JournalState, StepContext, StepError, StepOutcome, StepStatus
 from aksiso_tui.plan import kinds
 from aksiso_tui.plan.model import Operation, Plan, Ref, Step
+
+T = TypeVar("T")
 
 Json = dict[str, Any]
 TERMINAL_STATES = {"succeeded", "failed", "canceled", "cancelled"}
@@ -121,15 +123,7 @@ class AzureExecutor:
         self.factory.preload(clients_for(plan))
 
     async def execute(self, step: Step, ctx: StepContext) -> StepOutcome:
-        try:
-            outcome = await self._dispatch(step, ctx)
-        except StepError:
-            raise
-        except Exception as exc:
-            mapped = step_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from None
+        outcome = await _as_step_errors(self._dispatch(step, ctx))
         if outcome.status == StepStatus.SUCCEEDED:
             self.changed.add(step.id)
         return outcome
@@ -137,15 +131,7 @@ class AzureExecutor:
     async def verify(
         self, step: Step, recorded_outputs: Mapping[str, Any], ctx: StepContext
     ) -> StepOutcome | None:
-        try:
-            return await self._verify(step, recorded_outputs, ctx)
-        except StepError:
-            raise
-        except Exception as exc:
-            mapped = step_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from None
+        return await _as_step_errors(self._verify(step, recorded_outputs, ctx))
 
     def changed_earlier(self, step_id: str) -> bool:
         """Whether `step_id` changed Azure in this process or in an earlier segment of the run."""
@@ -317,3 +303,16 @@ async def _existing_role(executor: AzureExecutor, rid: str, desired: Json) -> st
         ):
             return str(ra.id)
     return rid
+
+
+async def _as_step_errors(call: Awaitable[T]) -> T:
+    """Await `call`, turning the SDK's errors into StepErrors with Azure's code (others pass)."""
+    try:
+        return await call
+    except StepError:
+        raise
+    except Exception as exc:
+        mapped = step_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from None
